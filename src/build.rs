@@ -1,0 +1,159 @@
+//! The build pipeline, stage by stage:
+//!
+//! 1. `load_config`   site.toml + command line -> `Config`
+//! 2. `discover`      `Config` -> `Sources` (content, templates, static files)
+//! 3. `parse`         each `SourceFile` -> `ParsedDoc` (front matter + body)
+//! 4. `assign_routes` + `render_markdown`: each `ParsedDoc` -> `RenderedDoc`
+//! 5. `build_model`   rendered docs -> `Site` (sections and pages)
+//! 6. `validate`      `&Site` -> diagnostics (anchors, templates, descriptions)
+//! 7. `render_site`   `&Site` + templates -> `OutputSet` (in memory)
+//! 8. `postprocess`   minify HTML
+//! 9. `write_output`  stage beside the output folder, then swap it in
+//!
+//! Stages 3-8 are pure ([`render_output`]); `serve` and `check` reuse them.
+//! Content problems are collected from every stage and reported together.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::assets::prepare_assets;
+use crate::config::{Config, ConfigOverrides, load_config};
+use crate::diagnostic::{Diagnostic, sort_diagnostics};
+use crate::discover::{Sources, discover};
+use crate::error::BuildError;
+use crate::frontmatter::{ParsedDoc, parse_document};
+use crate::markdown::render_markdown;
+use crate::model::{assign_routes, build_model};
+use crate::output::{OutputSet, write_output};
+use crate::postprocess::minify_output;
+use crate::render::{RenderInput, load_templates, render_site, template_names};
+use crate::sitemap::{render_robots, render_sitemap};
+use crate::validate::validate_site;
+
+/// What `carebook build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site's folder (holds site.toml).
+    pub root: PathBuf,
+    /// Where to write; `public/` in the site's folder by default.
+    pub output: Option<PathBuf>,
+    pub include_drafts: bool,
+    /// Replaces `base_url` from site.toml.
+    pub base_url: Option<String>,
+}
+
+/// A finished build in memory.
+#[derive(Debug)]
+pub struct SiteBuild {
+    pub files: OutputSet,
+    pub warnings: Vec<Diagnostic>,
+    /// Sections and pages rendered.
+    pub page_count: usize,
+}
+
+/// What a successful `build` did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output_dir: PathBuf,
+    pub page_count: usize,
+    pub file_count: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the site and writes it to the output folder.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let overrides = ConfigOverrides {
+        base_url: options.base_url.clone(),
+        include_drafts: options.include_drafts,
+    };
+    let config = load_config(&options.root, &overrides)?;
+    let sources = discover(&config)?;
+    let built = render_output(&config, sources)?;
+    let output_dir = options.output.clone().unwrap_or_else(|| config.default_output_dir());
+    write_output(&built.files, &output_dir, &config.root)?;
+    Ok(BuildReport {
+        output_dir,
+        page_count: built.page_count,
+        file_count: built.files.len(),
+        warnings: built.warnings,
+    })
+}
+
+/// Runs the pure stages: from read files to the finished, minified output.
+pub fn render_output(config: &Config, sources: Sources) -> Result<SiteBuild, BuildError> {
+    let mut diagnostics = sources.diagnostics;
+    let docs = parse_all(&sources.content, config.include_drafts, &mut diagnostics);
+
+    let (routes, route_diagnostics) = assign_routes(&docs, &config.base_path);
+    diagnostics.extend(route_diagnostics);
+    let rendered: Vec<_> = docs
+        .into_par_iter()
+        .map(|doc| {
+            let rendered = render_markdown(&doc, &routes);
+            (doc, rendered)
+        })
+        .collect();
+    for (_, doc) in &rendered {
+        diagnostics.extend(doc.diagnostics.iter().cloned());
+    }
+
+    let tera = load_templates(sources.templates.values())?;
+    let site = match build_model(rendered, &routes) {
+        Ok(site) => Some(site),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    };
+    if let Some(site) = &site {
+        diagnostics.extend(validate_site(site, &template_names(&tera)));
+    }
+    let assets = match prepare_assets(&sources.statics, config) {
+        Ok(assets) => assets,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            Default::default()
+        }
+    };
+    sort_diagnostics(&mut diagnostics);
+    let site = match site {
+        Some(site) if !diagnostics.iter().any(Diagnostic::is_error) => site,
+        _ => return Err(BuildError::Content(diagnostics)),
+    };
+
+    let input = RenderInput {
+        config,
+        tera: &tera,
+        stylesheet_url: &assets.stylesheet_url,
+        logo_url: &assets.logo_url,
+    };
+    let mut files = render_site(&site, &input)?;
+    files.extend(assets.files);
+    files.insert("sitemap.xml".into(), render_sitemap(&site, config).into_bytes());
+    files.insert("robots.txt".into(), render_robots(config).into_bytes());
+    minify_output(&mut files);
+    Ok(SiteBuild {
+        files,
+        warnings: diagnostics,
+        page_count: site.sections.len() + site.pages.len(),
+    })
+}
+
+/// Parses every file in parallel; drafts are dropped unless asked for.
+fn parse_all(
+    content: &[crate::discover::SourceFile],
+    include_drafts: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ParsedDoc> {
+    let results: Vec<_> = content.par_iter().map(parse_document).collect();
+    let mut docs = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(doc) if doc.meta.draft && !include_drafts => {}
+            Ok(doc) => docs.push(doc),
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    docs
+}

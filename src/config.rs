@@ -1,0 +1,373 @@
+//! Stage 1, `load_config`: reads `site.toml`, applies command-line
+//! overrides, and validates everything once into a trusted [`Config`].
+//!
+//! Later stages never re-check configuration: a `Config` always has a
+//! normalised base URL, an existing theme and valid colours.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{Diagnostic, Position, from_toml_error};
+use crate::error::BuildError;
+
+/// The file name of a site's configuration.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// Settings given on the command line that win over `site.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigOverrides {
+    pub base_url: Option<String>,
+    pub include_drafts: bool,
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site's folder (holds site.toml).
+    pub root: PathBuf,
+    pub title: String,
+    pub description: String,
+    /// Absolute URL without a trailing slash, e.g. `https://guide.example/help`.
+    pub base_url: String,
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub base_path: String,
+    pub language: String,
+    pub theme: String,
+    pub clinic: Clinic,
+    pub safety: Safety,
+    pub include_drafts: bool,
+}
+
+/// The clinic publishing the guide.
+#[derive(Debug, Clone, Default)]
+pub struct Clinic {
+    pub name: String,
+    /// Path of the logo inside `static/` and where site.toml names it; the
+    /// asset stage checks that it exists.
+    pub logo: Option<(String, Position)>,
+    pub phone: String,
+    pub address: String,
+    pub colors: BrandColors,
+}
+
+/// Brand colours as `#rrggbb` strings; `None` keeps the theme's own.
+#[derive(Debug, Clone, Default)]
+pub struct BrandColors {
+    pub primary: Option<String>,
+    pub accent: Option<String>,
+}
+
+/// Crisis information shown on every page.
+#[derive(Debug, Clone, Default)]
+pub struct Safety {
+    pub title: String,
+    pub text: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    base_url: Spanned<String>,
+    #[serde(default = "default_language")]
+    default_language: Spanned<String>,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default)]
+    clinic: RawClinic,
+    #[serde(default)]
+    safety: RawSafety,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClinic {
+    #[serde(default)]
+    name: String,
+    logo: Option<Spanned<String>>,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    colors: RawColors,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawColors {
+    primary: Option<Spanned<String>>,
+    accent: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSafety {
+    #[serde(default = "default_safety_title")]
+    title: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    phone: String,
+}
+
+fn default_language() -> Spanned<String> {
+    Spanned::new(0..0, "en".to_string())
+}
+
+fn default_theme() -> String {
+    "default".to_string()
+}
+
+fn default_safety_title() -> String {
+    "If you need help now".to_string()
+}
+
+/// Reads and validates `<root>/site.toml`.
+pub fn load_config(root: &Path, overrides: &ConfigOverrides) -> Result<Config, BuildError> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(BuildError::MissingConfig { root: root.to_path_buf() });
+        }
+        Err(source) => return Err(BuildError::Read { path, source }),
+    };
+    parse_config(root, &text, overrides).map_err(BuildError::Content)
+}
+
+/// Parses and validates the text of a `site.toml`; pure, for tests.
+pub fn parse_config(
+    root: &Path,
+    text: &str,
+    overrides: &ConfigOverrides,
+) -> Result<Config, Vec<Diagnostic>> {
+    let file = Path::new(CONFIG_FILE);
+    let raw: RawConfig =
+        toml::from_str(text).map_err(|err| vec![from_toml_error(file, text, 1, &err)])?;
+    let mut diagnostics = Vec::new();
+    let position_of = |span: std::ops::Range<usize>| Position::of_offset(text, span.start);
+
+    let (base_url_text, base_url_position) = match &overrides.base_url {
+        Some(url) => (url.clone(), Position::start()),
+        None => (raw.base_url.get_ref().clone(), position_of(raw.base_url.span())),
+    };
+    let (base_url, base_path) = match normalise_base_url(&base_url_text) {
+        Ok(parts) => parts,
+        Err(reason) => {
+            diagnostics.push(
+                Diagnostic::error(file, base_url_position, format!("base_url {base_url_text:?} {reason}"))
+                    .with_hint("write the full address where the site will be published, e.g. \"https://guide.example.org\""),
+            );
+            (String::new(), "/".to_string())
+        }
+    };
+
+    let language = raw.default_language.get_ref().trim().to_string();
+    if !is_language_tag(&language) {
+        diagnostics.push(
+            Diagnostic::error(
+                file,
+                position_of(raw.default_language.span()),
+                format!("default_language {language:?} is not a language code"),
+            )
+            .with_hint("use a code like \"en\", \"es\" or \"pt-BR\""),
+        );
+    }
+
+    let mut colour = |value: Option<Spanned<String>>, key: &str| -> Option<String> {
+        let value = value?;
+        let text_value = value.get_ref().trim().to_ascii_lowercase();
+        if is_hex_colour(&text_value) {
+            Some(expand_hex_colour(&text_value))
+        } else {
+            diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    position_of(value.span()),
+                    format!("clinic.colors.{key} {:?} is not a colour", value.get_ref()),
+                )
+                .with_hint("write colours as hex codes like \"#1d5c7a\""),
+            );
+            None
+        }
+    };
+    let colors = BrandColors {
+        primary: colour(raw.clinic.colors.primary, "primary"),
+        accent: colour(raw.clinic.colors.accent, "accent"),
+    };
+
+    if raw.title.trim().is_empty() {
+        diagnostics.push(
+            Diagnostic::error(file, Position::start(), "the site title is empty")
+                .with_hint("set title = \"...\" in site.toml"),
+        );
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+
+    Ok(Config {
+        root: root.to_path_buf(),
+        title: raw.title.trim().to_string(),
+        description: raw.description.trim().to_string(),
+        base_url,
+        base_path,
+        language,
+        theme: raw.theme,
+        clinic: Clinic {
+            name: raw.clinic.name,
+            logo: raw.clinic.logo.map(|l| {
+                (l.get_ref().trim().trim_start_matches('/').to_string(), position_of(l.span()))
+            }),
+            phone: raw.clinic.phone,
+            address: raw.clinic.address,
+            colors,
+        },
+        safety: Safety { title: raw.safety.title, text: raw.safety.text, phone: raw.safety.phone },
+        include_drafts: overrides.include_drafts,
+    })
+}
+
+impl Config {
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    /// The default output folder, `public/` beside site.toml.
+    pub fn default_output_dir(&self) -> PathBuf {
+        self.root.join("public")
+    }
+
+    /// The absolute URL of a site path such as `/prepare/`.
+    pub fn permalink(&self, url: &str) -> String {
+        let origin_end = self.base_url.len() - (self.base_path.len() - 1);
+        format!("{}{}", &self.base_url[..origin_end], url)
+    }
+}
+
+/// Splits `https://host/path/` into (`https://host/path`, `/path/`).
+fn normalise_base_url(url: &str) -> Result<(String, String), &'static str> {
+    let url = url.trim();
+    let after_scheme = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must start with https:// or http://")?;
+    if url.contains(char::is_whitespace) || url.contains(['?', '#']) {
+        return Err("must be a plain address without spaces, ? or #");
+    }
+    let (host, path) = match after_scheme.find('/') {
+        Some(i) => after_scheme.split_at(i),
+        None => (after_scheme, ""),
+    };
+    if host.is_empty() {
+        return Err("has no host name");
+    }
+    let path = path.trim_end_matches('/');
+    let scheme_len = url.len() - after_scheme.len();
+    let base_url = format!("{}{host}{path}", &url[..scheme_len]);
+    Ok((base_url, format!("{path}/")))
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+fn is_hex_colour(value: &str) -> bool {
+    let Some(digits) = value.strip_prefix('#') else { return false };
+    matches!(digits.len(), 3 | 6) && digits.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// `#abc` becomes `#aabbcc`, so later contrast checks read one form.
+fn expand_hex_colour(value: &str) -> String {
+    if value.len() == 4 {
+        let mut out = String::from("#");
+        for c in value[1..].chars() {
+            out.push(c);
+            out.push(c);
+        }
+        out
+    } else {
+        value.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        parse_config(Path::new("/site"), text, &ConfigOverrides::default())
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let config = parse("title = \"Guide\"\nbase_url = \"https://example.org/\"\n").unwrap();
+        assert_eq!(config.base_url, "https://example.org");
+        assert_eq!(config.base_path, "/");
+        assert_eq!(config.language, "en");
+        assert_eq!(config.theme, "default");
+        assert_eq!(config.permalink("/a/"), "https://example.org/a/");
+    }
+
+    #[test]
+    fn base_url_with_a_path_sets_the_base_path() {
+        let config =
+            parse("title = \"Guide\"\nbase_url = \"https://example.org/help/\"\n").unwrap();
+        assert_eq!(config.base_url, "https://example.org/help");
+        assert_eq!(config.base_path, "/help/");
+        assert_eq!(config.permalink("/help/a/"), "https://example.org/help/a/");
+    }
+
+    #[test]
+    fn unknown_key_in_a_table_is_reported_with_its_line() {
+        let errors = parse("title = \"G\"\nbase_url = \"https://e.org\"\n[clinic]\nnmae = \"X\"\n")
+            .unwrap_err();
+        assert_eq!(errors[0].message, "unknown key `nmae`");
+        assert_eq!(errors[0].position, Position::new(4, 1));
+        assert_eq!(errors[0].hint.as_deref(), Some("did you mean `name`?"));
+    }
+
+    #[test]
+    fn bad_colour_and_bad_url_are_both_reported() {
+        let text =
+            "title = \"G\"\nbase_url = \"example.org\"\n[clinic.colors]\nprimary = \"blue\"\n";
+        let errors = parse(text).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].position.line, 2);
+        assert_eq!(errors[1].position.line, 4);
+    }
+
+    #[test]
+    fn short_hex_colours_are_expanded() {
+        let config = parse(
+            "title = \"G\"\nbase_url = \"https://e.org\"\n[clinic.colors]\nprimary = \"#1A5\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.clinic.colors.primary.as_deref(), Some("#11aa55"));
+    }
+
+    #[test]
+    fn command_line_base_url_wins() {
+        let overrides = ConfigOverrides {
+            base_url: Some("http://127.0.0.1:8000".into()),
+            include_drafts: false,
+        };
+        let config = parse_config(
+            Path::new("/s"),
+            "title = \"G\"\nbase_url = \"https://e.org\"\n",
+            &overrides,
+        )
+        .unwrap();
+        assert_eq!(config.base_url, "http://127.0.0.1:8000");
+    }
+}

@@ -1,0 +1,235 @@
+//! Diagnostics: problems in the user's content, reported with a position.
+//!
+//! Every stage that reads user files returns diagnostics as values instead of
+//! failing on the first problem, so one run can report everything that is
+//! wrong. They are sorted by path and position before printing.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is: errors fail the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A 1-based line and column in a source file (column counted in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    pub fn new(line: usize, column: usize) -> Self {
+        Position { line, column }
+    }
+
+    /// The start of a file.
+    pub fn start() -> Self {
+        Position { line: 1, column: 1 }
+    }
+
+    /// The position of a byte offset in `text`. Offsets past the end clamp
+    /// to the end; offsets inside a character point at that character.
+    pub fn of_offset(text: &str, offset: usize) -> Self {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Position { line, column }
+    }
+
+    /// Moves a position found inside an embedded block (front matter, body)
+    /// to the file's coordinates, given the block's first line in the file.
+    pub fn shifted_by_lines(self, first_line_of_block: usize) -> Self {
+        Position { line: self.line + first_line_of_block - 1, column: self.column }
+    }
+}
+
+/// One problem found in the user's files.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root, with `/` separators.
+    pub path: PathBuf,
+    pub position: Position,
+    pub message: String,
+    /// What the user can do about it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl AsRef<Path>, position: Position, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.as_ref().to_path_buf(),
+            position,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(path: impl AsRef<Path>, position: Position, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, position, message) }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.path.display(),
+            self.position.line,
+            self.position.column,
+            severity,
+            self.message
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts diagnostics by file, then position, then message, so output is
+/// stable across runs and parallel stages.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.position, a.severity, &a.message)
+            .cmp(&(&b.path, b.position, b.severity, &b.message))
+    });
+}
+
+/// The valid name closest to a misspelled one, if any is close enough to be
+/// a plausible typo.
+pub fn nearest_name<'a>(wrong: &str, valid: &[&'a str]) -> Option<&'a str> {
+    valid
+        .iter()
+        .map(|candidate| (strsim::jaro_winkler(wrong, candidate), *candidate))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_to_lines_and_character_columns() {
+        let text = "ab\ncdé\nf";
+        assert_eq!(Position::of_offset(text, 0), Position::new(1, 1));
+        assert_eq!(Position::of_offset(text, 3), Position::new(2, 1));
+        assert_eq!(Position::of_offset(text, 8), Position::new(3, 1));
+        // Offset inside the two-byte é points at it.
+        assert_eq!(Position::of_offset(text, 6), Position::new(2, 3));
+        assert_eq!(Position::of_offset(text, 999), Position::new(3, 2));
+    }
+
+    #[test]
+    fn display_has_path_line_column_and_hint() {
+        let d = Diagnostic::error("content/a.md", Position::new(3, 7), "unknown key `titel`")
+            .with_hint("did you mean `title`?");
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:3:7: error: unknown key `titel`\n  hint: did you mean `title`?"
+        );
+    }
+
+    #[test]
+    fn nearest_name_finds_typos_only() {
+        let valid = ["title", "description", "weight"];
+        assert_eq!(nearest_name("titel", &valid), Some("title"));
+        assert_eq!(nearest_name("descripton", &valid), Some("description"));
+        assert_eq!(nearest_name("zzz", &valid), None);
+    }
+}
+
+/// Turns a TOML parse or schema error into a diagnostic. `block` is the
+/// TOML text that was parsed and `first_line` its first line in the file
+/// (front matter starts after the `+++` line), so positions point into the
+/// file the user edits.
+pub fn from_toml_error(
+    path: &Path,
+    block: &str,
+    first_line: usize,
+    err: &toml::de::Error,
+) -> Diagnostic {
+    let position = err
+        .span()
+        .map(|span| Position::of_offset(block, span.start).shifted_by_lines(first_line))
+        .unwrap_or_else(|| Position::new(first_line, 1));
+    let message = err.message().trim().to_string();
+    if let Some((wrong, expected)) = parse_unknown_field(&message) {
+        let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+        let diagnostic = Diagnostic::error(path, position, format!("unknown key `{wrong}`"));
+        return match nearest_name(&wrong, &expected) {
+            Some(name) => diagnostic.with_hint(format!("did you mean `{name}`?")),
+            None => {
+                diagnostic.with_hint(format!("the keys allowed here are: {}", expected.join(", ")))
+            }
+        };
+    }
+    Diagnostic::error(path, position, message)
+        .with_hint("check the TOML syntax: text values need \"quotes\", dates look like 2026-11-01")
+}
+
+/// Reads serde's "unknown field `x`, expected one of `a`, `b`" message.
+fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (wrong, expected_part) = rest.split_once('`')?;
+    let expected = expected_part.split('`').skip(1).step_by(2).map(str::to_string).collect();
+    Some((wrong.to_string(), expected))
+}
+
+#[cfg(test)]
+mod toml_tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Sample {
+        title: String,
+        weight: Option<i64>,
+    }
+
+    #[test]
+    fn unknown_key_names_the_line_and_nearest_key() {
+        let block = "title = \"A\"\ntitel = \"B\"\n";
+        let err = toml::from_str::<Sample>(block).unwrap_err();
+        let d = from_toml_error(Path::new("content/a.md"), block, 2, &err);
+        assert_eq!(d.message, "unknown key `titel`");
+        assert_eq!(d.position, Position::new(3, 1));
+        assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_file() {
+        let block = "title = \"A\"\nweight = ten\n";
+        let err = toml::from_str::<Sample>(block).unwrap_err();
+        let d = from_toml_error(Path::new("content/a.md"), block, 2, &err);
+        assert_eq!(d.position.line, 3);
+    }
+}

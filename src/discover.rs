@@ -1,0 +1,231 @@
+//! Stage 2, `discover`: finds and reads every input file of a site.
+//!
+//! Input: a [`Config`]. Output: [`Sources`], the text of every Markdown file
+//! under `content/`, every template and every static file, with the site's
+//! own `templates/` and `static/` overriding the theme's file by file. This
+//! and `write_output` are the only stages that touch the disk.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Position};
+use crate::error::BuildError;
+use crate::theme::{self, ThemeFiles};
+
+/// A Markdown file under `content/`.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path inside `content/` with `/` separators, e.g. `prepare/gather.md`.
+    pub content_path: String,
+    /// Path shown to the user, relative to the site root: `content/prepare/gather.md`.
+    pub display_path: PathBuf,
+    pub text: String,
+}
+
+/// A Tera template, named by its path inside a `templates/` folder.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub name: String,
+    pub text: String,
+}
+
+/// Everything a build reads.
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub content: Vec<SourceFile>,
+    /// Keyed by template name; the site's own templates replace the theme's.
+    pub templates: BTreeMap<String, TemplateSource>,
+    /// Keyed by output path (e.g. `logo.svg`); the site's files replace the theme's.
+    pub statics: BTreeMap<String, Vec<u8>>,
+    /// Files that could not be used (not UTF-8, unreadable, not Markdown).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the content, templates and static files of the site in `config`.
+pub fn discover(config: &Config) -> Result<Sources, BuildError> {
+    let mut sources = Sources::default();
+    let theme_files = theme::load_theme(&config.root, &config.theme)?;
+    add_theme_files(&mut sources, theme_files);
+
+    let templates_dir = config.root.join("templates");
+    for (name, bytes) in read_tree(&config.root, &templates_dir, &mut sources.diagnostics)? {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                sources.templates.insert(name.clone(), TemplateSource { name, text });
+            }
+            Err(err) => sources
+                .diagnostics
+                .push(not_utf8(&Path::new("templates").join(&name), err.as_bytes())),
+        }
+    }
+    let static_dir = config.root.join("static");
+    sources.statics.extend(read_tree(&config.root, &static_dir, &mut sources.diagnostics)?);
+    sources.content = read_content(config, &mut sources.diagnostics)?;
+    Ok(sources)
+}
+
+fn add_theme_files(sources: &mut Sources, theme_files: ThemeFiles) {
+    for (name, text) in theme_files.templates {
+        sources.templates.insert(name.clone(), TemplateSource { name, text });
+    }
+    sources.statics.extend(theme_files.statics);
+}
+
+/// Reads every Markdown file under `content/`, in parallel, sorted by path.
+fn read_content(
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<SourceFile>, BuildError> {
+    let content_dir = config.content_dir();
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("content", Position::start(), "the site has no content/ folder")
+                .with_hint(
+                    "create content/_index.md for the home page (carebook init shows an example)",
+                ),
+        );
+        return Ok(Vec::new());
+    }
+    let mut paths = Vec::new();
+    for (relative, path) in walk_files(&config.root, &content_dir, diagnostics) {
+        if relative.ends_with(".md") {
+            paths.push((relative, path));
+        } else {
+            diagnostics.push(
+                Diagnostic::warning(
+                    display_path(&config.root, &path),
+                    Position::start(),
+                    "this file is not Markdown and is not used",
+                )
+                .with_hint("put images and other files in static/ and link to them from there"),
+            );
+        }
+    }
+    let results: Vec<Result<SourceFile, Diagnostic>> = paths
+        .into_par_iter()
+        .map(|(content_path, path)| {
+            let display_path = display_path(&config.root, &path);
+            let bytes = std::fs::read(&path).map_err(|err| unreadable(&display_path, &err))?;
+            let text =
+                String::from_utf8(bytes).map_err(|err| not_utf8(&display_path, err.as_bytes()))?;
+            Ok(SourceFile { content_path, display_path, text })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    files.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+    Ok(files)
+}
+
+/// Reads every file under `dir` (if it exists), keyed by its `/`-separated
+/// path inside `dir`.
+fn read_tree(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for (relative, path) in walk_files(root, dir, diagnostics) {
+        let bytes = std::fs::read(&path)
+            .map_err(|source| BuildError::Read { path: path.clone(), source })?;
+        files.push((relative, bytes));
+    }
+    Ok(files)
+}
+
+/// Lists the files under `dir`, skipping hidden files and editor leftovers;
+/// problems walking (symlink loops, permissions) become diagnostics.
+fn walk_files(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
+    for entry in walker
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
+    {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let Ok(relative) = entry.path().strip_prefix(dir) else { continue };
+                let relative: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                files.push((relative.join("/"), entry.into_path()));
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_else(|| display_path(root, dir));
+                let message = if err.loop_ancestor().is_some() {
+                    "this folder links back to one of its own parent folders (a symlink loop), so it was skipped".to_string()
+                } else {
+                    format!("could not read this: {err}")
+                };
+                diagnostics.push(Diagnostic::error(path, Position::start(), message));
+            }
+        }
+    }
+    files
+}
+
+/// Hidden files, and the temporary and backup files editors leave behind.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+/// `path` relative to the site root, for messages.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn unreadable(path: &Path, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(path, Position::start(), format!("could not read this file: {err}"))
+}
+
+/// Reports where the first byte that is not UTF-8 sits.
+fn not_utf8(path: &Path, bytes: &[u8]) -> Diagnostic {
+    let valid_up_to = std::str::from_utf8(bytes).err().map_or(bytes.len(), |e| e.valid_up_to());
+    let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+    Diagnostic::error(path, Position::of_offset(valid, valid.len()), "this file is not UTF-8 text")
+        .with_hint("save the file as UTF-8 in your editor (\"Save with encoding\" → UTF-8)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [".gather.md.swp", "gather.md~", "#gather.md#", ".DS_Store", "x.tmp"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        assert!(!is_ignored_name("gather.md"));
+    }
+
+    #[test]
+    fn not_utf8_points_at_the_bad_byte() {
+        let d = not_utf8(Path::new("content/a.md"), b"ok\nab\xffcd");
+        assert_eq!(d.position, Position::new(2, 3));
+    }
+}

@@ -1,0 +1,94 @@
+//! Build errors: what stops a run outright (I/O, templates, configuration).
+//!
+//! Problems in the user's content are [`Diagnostic`]s instead, collected and
+//! reported together; see `diagnostic.rs`.
+
+use std::error::Error as StdError;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+
+/// Why a build (or `init`) could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("could not read {path}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("could not write {path}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("no site.toml in {root}")]
+    MissingConfig { root: PathBuf },
+    #[error("the theme \"{name}\" was not found (looked in {looked_in})")]
+    MissingTheme { name: String, looked_in: PathBuf },
+    #[error("template {name} could not be loaded")]
+    TemplateLoad {
+        name: String,
+        #[source]
+        source: tera::Error,
+    },
+    #[error("template {name} failed while rendering {page}")]
+    TemplateRender {
+        name: String,
+        page: String,
+        #[source]
+        source: tera::Error,
+    },
+    #[error("refusing to write the site into {path}: {reason}")]
+    UnsafeOutput { path: PathBuf, reason: String },
+    #[error("{dir} already contains a site")]
+    InitTargetNotEmpty { dir: PathBuf },
+    #[error("the site has {} error(s)", count_errors(.0))]
+    Content(Vec<Diagnostic>),
+}
+
+fn count_errors(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics.iter().filter(|d| d.is_error()).count()
+}
+
+impl BuildError {
+    /// A hint for the person running the command, where one helps.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            BuildError::MissingConfig { .. } => Some(
+                "run carebook in your site's folder, pass --root <folder>, or create a new site with `carebook init <folder>`"
+                    .into(),
+            ),
+            BuildError::MissingTheme { .. } => {
+                Some("set `theme = \"default\"` in site.toml, or add the theme's folder under themes/".into())
+            }
+            BuildError::InitTargetNotEmpty { .. } => {
+                Some("choose an empty or new folder for the new site".into())
+            }
+            _ => None,
+        }
+    }
+
+    /// The whole message with every cause, one per line: Tera keeps the
+    /// useful part (which variable, which line) in the causes.
+    pub fn report(&self) -> String {
+        let mut text = String::new();
+        if let BuildError::Content(diagnostics) = self {
+            for diagnostic in diagnostics {
+                let _ = writeln!(text, "{diagnostic}");
+            }
+        }
+        let _ = write!(text, "error: {self}");
+        let mut cause = self.source();
+        while let Some(err) = cause {
+            let _ = write!(text, "\n  caused by: {err}");
+            cause = err.source();
+        }
+        if let Some(hint) = self.hint() {
+            let _ = write!(text, "\n  hint: {hint}");
+        }
+        text
+    }
+}

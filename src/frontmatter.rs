@@ -1,0 +1,406 @@
+//! Stage 3, `parse`: splits a content file into its `+++` TOML front matter
+//! and Markdown body, and reads the front matter into the struct of its
+//! kind.
+//!
+//! Input: a [`SourceFile`]. Output: a [`ParsedDoc`] or the diagnostics that
+//! explain why not. Every front-matter struct rejects unknown keys, and every
+//! position points into the file as the author sees it.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use crate::diagnostic::{Diagnostic, Position, from_toml_error};
+use crate::discover::SourceFile;
+
+/// The line that opens and closes front matter.
+const FENCE: &str = "+++";
+
+/// Whether a file is a section's `_index.md` or a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Section,
+    Page,
+}
+
+/// Front matter every content file has.
+#[derive(Debug, Clone, Default)]
+pub struct CommonMeta {
+    pub title: String,
+    pub description: String,
+    pub weight: i64,
+    pub draft: bool,
+    /// A template chosen by the author, with where it was written.
+    pub template: Option<(String, Position)>,
+    /// `YYYY-MM-DD`.
+    pub updated: Option<String>,
+    /// `YYYY-MM-DD`: the last clinical review.
+    pub reviewed: Option<String>,
+}
+
+/// What a page is for; each kind carries its own settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    /// Ordinary guidance: Markdown text.
+    Guidance,
+}
+
+impl PageKind {
+    /// The names authors write in `kind = "..."`.
+    pub const NAMES: &'static [&'static str] = &["page"];
+}
+
+/// A content file after its front matter was read.
+#[derive(Debug, Clone)]
+pub struct ParsedDoc {
+    pub content_path: String,
+    pub display_path: PathBuf,
+    pub role: Role,
+    pub meta: CommonMeta,
+    /// Replaces the file name in the URL (pages only).
+    pub slug: Option<(String, Position)>,
+    pub kind: PageKind,
+    pub body: String,
+    /// The line of the file on which `body` starts.
+    pub body_first_line: usize,
+}
+
+#[derive(Debug, Deserialize)]
+struct KindProbe {
+    kind: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageFrontMatter {
+    title: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    weight: i64,
+    #[serde(default)]
+    draft: bool,
+    slug: Option<Spanned<String>>,
+    template: Option<Spanned<String>>,
+    updated: Option<Spanned<Datetime>>,
+    reviewed: Option<Spanned<Datetime>>,
+    #[allow(dead_code)] // read by KindProbe; listed so that it is a known key
+    kind: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionFrontMatter {
+    title: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    weight: i64,
+    #[serde(default)]
+    draft: bool,
+    template: Option<Spanned<String>>,
+    updated: Option<Spanned<Datetime>>,
+    reviewed: Option<Spanned<Datetime>>,
+}
+
+/// The pieces of a file around its front matter.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub front_matter: &'a str,
+    /// Line of the file where the front matter's first line is.
+    pub front_matter_first_line: usize,
+    pub body: &'a str,
+    pub body_first_line: usize,
+}
+
+/// Splits `+++\n<toml>\n+++\n<body>`. A UTF-8 byte-order mark and Windows
+/// line endings are accepted, since Windows editors write both.
+pub fn split_front_matter(text: &str) -> Result<Split<'_>, (Position, String, String)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != FENCE {
+        return Err((
+            Position::start(),
+            "the file does not start with front matter".into(),
+            "start the file with a line of +++, then title = \"...\", then another line of +++"
+                .into(),
+        ));
+    }
+    let front_start = (first_line_end + 1).min(text.len());
+    let mut offset = front_start;
+    let mut line_number = 2;
+    while offset < text.len() {
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        if text[offset..line_end].trim_end() == FENCE {
+            let body_start = (line_end + 1).min(text.len());
+            return Ok(Split {
+                front_matter: &text[front_start..offset],
+                front_matter_first_line: 2,
+                body: &text[body_start..],
+                body_first_line: line_number + 1,
+            });
+        }
+        offset = line_end + 1;
+        line_number += 1;
+    }
+    Err((
+        Position::start(),
+        "the front matter is never closed".into(),
+        "add a line of +++ after the last front-matter line".into(),
+    ))
+}
+
+/// Reads one content file.
+pub fn parse_document(file: &SourceFile) -> Result<ParsedDoc, Vec<Diagnostic>> {
+    let path = file.display_path.as_path();
+    let split = split_front_matter(&file.text).map_err(|(position, message, hint)| {
+        vec![Diagnostic::error(path, position, message).with_hint(hint)]
+    })?;
+    let role = if file.content_path == "_index.md" || file.content_path.ends_with("/_index.md") {
+        Role::Section
+    } else {
+        Role::Page
+    };
+    let block = split.front_matter;
+    let first_line = split.front_matter_first_line;
+    let toml_error = |err: toml::de::Error| vec![from_toml_error(path, block, first_line, &err)];
+    let position_in_block = |span: std::ops::Range<usize>| {
+        Position::of_offset(block, span.start).shifted_by_lines(first_line)
+    };
+
+    let (fields, slug, kind) = match role {
+        Role::Section => {
+            let fm: SectionFrontMatter = toml::from_str(block).map_err(toml_error)?;
+            let fields = RawCommon {
+                title: fm.title,
+                description: fm.description,
+                weight: fm.weight,
+                draft: fm.draft,
+                template: fm.template,
+                updated: fm.updated,
+                reviewed: fm.reviewed,
+            };
+            (fields, None, PageKind::Guidance)
+        }
+        Role::Page => {
+            let probe: KindProbe = toml::from_str(block).map_err(toml_error)?;
+            let kind = read_kind(probe.kind, path, &position_in_block)?;
+            let fm: PageFrontMatter = toml::from_str(block).map_err(toml_error)?;
+            let slug =
+                fm.slug.map(|s| (s.get_ref().trim().to_string(), position_in_block(s.span())));
+            let fields = RawCommon {
+                title: fm.title,
+                description: fm.description,
+                weight: fm.weight,
+                draft: fm.draft,
+                template: fm.template,
+                updated: fm.updated,
+                reviewed: fm.reviewed,
+            };
+            (fields, slug, kind)
+        }
+    };
+
+    let mut diagnostics = Vec::new();
+    let meta = fields.into_meta(path, &position_in_block, &mut diagnostics);
+    if let Some((slug_text, position)) = &slug
+        && !is_valid_slug(slug_text)
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                path,
+                *position,
+                format!("the slug {slug_text:?} cannot be used in a web address"),
+            )
+            .with_hint("use lowercase letters, digits and hyphens, e.g. slug = \"what-to-bring\""),
+        );
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    Ok(ParsedDoc {
+        content_path: file.content_path.clone(),
+        display_path: file.display_path.clone(),
+        role,
+        meta,
+        slug,
+        kind,
+        body: split.body.to_string(),
+        body_first_line: split.body_first_line,
+    })
+}
+
+/// The fields sections and pages share, before validation.
+struct RawCommon {
+    title: Option<String>,
+    description: Option<String>,
+    weight: i64,
+    draft: bool,
+    template: Option<Spanned<String>>,
+    updated: Option<Spanned<Datetime>>,
+    reviewed: Option<Spanned<Datetime>>,
+}
+
+impl RawCommon {
+    fn into_meta(
+        self,
+        path: &Path,
+        position_in_block: &dyn Fn(std::ops::Range<usize>) -> Position,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> CommonMeta {
+        let title = self.title.unwrap_or_default().trim().to_string();
+        if title.is_empty() {
+            diagnostics.push(
+                Diagnostic::error(path, Position::start(), "this page has no title")
+                    .with_hint("add title = \"...\" between the +++ lines"),
+            );
+        }
+        let mut date = |value: Option<Spanned<Datetime>>, key: &str| -> Option<String> {
+            let value = value?;
+            match value.get_ref().date {
+                Some(d) => Some(format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)),
+                None => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            path,
+                            position_in_block(value.span()),
+                            format!("{key} has a time but no date"),
+                        )
+                        .with_hint(format!("write a date without quotes, e.g. {key} = 2026-11-01")),
+                    );
+                    None
+                }
+            }
+        };
+        let updated = date(self.updated, "updated");
+        let reviewed = date(self.reviewed, "reviewed");
+        CommonMeta {
+            title,
+            description: self.description.unwrap_or_default().trim().to_string(),
+            weight: self.weight,
+            draft: self.draft,
+            template: self
+                .template
+                .map(|t| (t.get_ref().trim().to_string(), position_in_block(t.span()))),
+            updated,
+            reviewed,
+        }
+    }
+}
+
+fn read_kind(
+    kind: Option<Spanned<String>>,
+    path: &Path,
+    position_in_block: &dyn Fn(std::ops::Range<usize>) -> Position,
+) -> Result<PageKind, Vec<Diagnostic>> {
+    let Some(kind) = kind else { return Ok(PageKind::Guidance) };
+    match kind.get_ref().as_str() {
+        "page" => Ok(PageKind::Guidance),
+        other => {
+            let hint = match crate::diagnostic::nearest_name(other, PageKind::NAMES) {
+                Some(name) => format!("did you mean kind = \"{name}\"?"),
+                None => format!("the kinds are: {}", PageKind::NAMES.join(", ")),
+            };
+            Err(vec![
+                Diagnostic::error(
+                    path,
+                    position_in_block(kind.span()),
+                    format!("unknown kind {other:?}"),
+                )
+                .with_hint(hint),
+            ])
+        }
+    }
+}
+
+fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && !slug.starts_with('.')
+        && slug.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> SourceFile {
+        SourceFile {
+            content_path: path.into(),
+            display_path: format!("content/{path}").into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn splits_front_matter_and_counts_body_lines() {
+        let split = split_front_matter("+++\ntitle = \"A\"\n+++\nBody\n").unwrap();
+        assert_eq!(split.front_matter, "title = \"A\"\n");
+        assert_eq!(split.body, "Body\n");
+        assert_eq!(split.body_first_line, 4);
+    }
+
+    #[test]
+    fn accepts_bom_and_crlf() {
+        let split = split_front_matter("\u{feff}+++\r\ntitle = \"A\"\r\n+++\r\nBody").unwrap();
+        assert_eq!(split.body, "Body");
+    }
+
+    #[test]
+    fn missing_and_unclosed_front_matter_are_errors() {
+        assert!(split_front_matter("# Hello").is_err());
+        assert!(split_front_matter("+++\ntitle = \"A\"\n").is_err());
+        assert!(split_front_matter("").is_err());
+        assert!(split_front_matter("+++").is_err());
+    }
+
+    #[test]
+    fn parses_a_page() {
+        let doc = parse_document(&file(
+            "prepare/gather.md",
+            "+++\ntitle = \"Gather\"\nweight = 5\nreviewed = 2026-11-01\n+++\nText",
+        ))
+        .unwrap();
+        assert_eq!(doc.role, Role::Page);
+        assert_eq!(doc.meta.title, "Gather");
+        assert_eq!(doc.meta.weight, 5);
+        assert_eq!(doc.meta.reviewed.as_deref(), Some("2026-11-01"));
+        assert_eq!(doc.body_first_line, 6);
+    }
+
+    #[test]
+    fn misspelled_key_is_reported_at_its_line() {
+        let errors = parse_document(&file("a.md", "+++\ntitle = \"A\"\ndescripton = \"x\"\n+++\n"))
+            .unwrap_err();
+        assert_eq!(errors[0].position, Position::new(3, 1));
+        assert_eq!(errors[0].hint.as_deref(), Some("did you mean `description`?"));
+    }
+
+    #[test]
+    fn sections_do_not_take_a_slug() {
+        let errors =
+            parse_document(&file("a/_index.md", "+++\ntitle = \"A\"\nslug = \"x\"\n+++\n"))
+                .unwrap_err();
+        assert_eq!(errors[0].message, "unknown key `slug`");
+    }
+
+    #[test]
+    fn unknown_kind_suggests_the_nearest() {
+        let errors = parse_document(&file("a.md", "+++\ntitle = \"A\"\nkind = \"pgae\"\n+++\n"))
+            .unwrap_err();
+        assert_eq!(errors[0].position, Position::new(3, 8));
+        assert_eq!(errors[0].hint.as_deref(), Some("did you mean kind = \"page\"?"));
+    }
+
+    #[test]
+    fn missing_title_is_an_error() {
+        let errors = parse_document(&file("a.md", "+++\nweight = 1\n+++\n")).unwrap_err();
+        assert_eq!(errors[0].message, "this page has no title");
+    }
+
+    #[test]
+    fn bad_slug_is_an_error() {
+        let errors =
+            parse_document(&file("a.md", "+++\ntitle = \"A\"\nslug = \"a/b\"\n+++\n")).unwrap_err();
+        assert_eq!(errors[0].position.line, 3);
+    }
+}

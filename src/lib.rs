@@ -1,0 +1,27 @@
+//! carebook turns a clinic's patient guidance, written as Markdown files,
+//! into a small, fast, private static website.
+//!
+//! The library holds the whole pipeline (see [`build`] for its stages); the
+//! `carebook` binary only parses the command line and maps results to exit
+//! codes.
+
+pub mod assets;
+pub mod build;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod error;
+pub mod frontmatter;
+pub mod init;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod postprocess;
+pub mod render;
+pub mod sitemap;
+pub mod theme;
+pub mod validate;
+
+pub use build::{BuildOptions, BuildReport, SiteBuild, build, render_output};
+pub use diagnostic::{Diagnostic, Position, Severity};
+pub use error::BuildError;

@@ -1,0 +1,432 @@
+//! Stage 4, `render_md`: turns a document's Markdown body into HTML.
+//!
+//! Input: a [`ParsedDoc`] and the table of every page's URL. Output: a
+//! [`RenderedDoc`] with the HTML, the headings (for anchors and the table of
+//! contents) and every internal link with its source position, so the
+//! `validate` stage can check anchors once all pages are rendered. Links to
+//! `.md` files are rewritten to page URLs here; links to files that do not
+//! exist are diagnostics.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::frontmatter::ParsedDoc;
+
+/// Content path (`prepare/gather.md`) to the URL of its built page.
+pub type RouteTable = HashMap<String, String>;
+
+/// A heading of a rendered document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A link from one document to another (or to itself), to check later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// The content path of the target document.
+    pub target: String,
+    pub anchor: Option<String>,
+    pub position: Position,
+}
+
+/// A document's body as HTML, plus what later stages need to know about it.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedDoc {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// Every `id` the page defines that a link may point at.
+    pub anchors: HashSet<String>,
+    pub links: Vec<InternalLink>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Maps byte offsets of a text to line and column quickly (binary search
+/// over line starts), for bodies with many links.
+struct LineIndex<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str, first_line: usize) -> Self {
+        let line_starts =
+            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { text, line_starts, first_line }
+    }
+
+    fn position(&self, offset: usize) -> Position {
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let end = offset.min(self.text.len()).max(start);
+        let column = self.text.get(start..end).map_or(1, |s| s.chars().count() + 1);
+        Position::new(line + self.first_line, column)
+    }
+}
+
+/// The Markdown extensions carebook enables.
+fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders one document's body.
+pub fn render_markdown(doc: &ParsedDoc, routes: &RouteTable) -> RenderedDoc {
+    let lines = LineIndex::new(&doc.body, doc.body_first_line);
+    let mut state = RenderState { doc, routes, lines: &lines, rendered: RenderedDoc::default() };
+    let mut events: Vec<Event> = Vec::new();
+    let mut heading: Option<(Event, Vec<Event>, usize)> = None;
+
+    for (event, range) in Parser::new_ext(&doc.body, markdown_options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = state.resolve_link(dest_url, range.start);
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Start(Tag::FootnoteDefinition(ref name)) => {
+                state.rendered.anchors.insert(name.to_string());
+                event
+            }
+            other => other,
+        };
+        match (&mut heading, event) {
+            (None, start @ Event::Start(Tag::Heading { .. })) => {
+                heading = Some((start, Vec::new(), range.start))
+            }
+            (Some(_), Event::End(TagEnd::Heading(level))) => {
+                let (start, inner, offset) =
+                    heading.take().unwrap_or((Event::Text("".into()), Vec::new(), 0));
+                let start = state.name_heading(start, &inner, level, offset);
+                events.push(start);
+                events.extend(inner);
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            (Some((_, inner, _)), event) => inner.push(event),
+            (None, event) => events.push(event),
+        }
+    }
+    let mut rendered = state.rendered;
+    rendered.html.reserve(doc.body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+    rendered
+}
+
+struct RenderState<'a> {
+    doc: &'a ParsedDoc,
+    routes: &'a RouteTable,
+    lines: &'a LineIndex<'a>,
+    rendered: RenderedDoc,
+}
+
+impl RenderState<'_> {
+    /// Gives a heading its id (written `{#id}` or derived from its text),
+    /// unique within the page, and records it.
+    fn name_heading<'e>(
+        &mut self,
+        start: Event<'e>,
+        inner: &[Event],
+        level: HeadingLevel,
+        offset: usize,
+    ) -> Event<'e> {
+        let Event::Start(Tag::Heading { id, classes, attrs, .. }) = start else { return start };
+        let title = heading_text(inner);
+        let id = match id {
+            Some(explicit) => {
+                if self.rendered.anchors.contains(explicit.as_ref()) {
+                    self.rendered.diagnostics.push(
+                        Diagnostic::error(
+                            &self.doc.display_path,
+                            self.lines.position(offset),
+                            format!("the id #{explicit} is used twice on this page"),
+                        )
+                        .with_hint("give each heading a different {#id}"),
+                    );
+                }
+                explicit.to_string()
+            }
+            None => unique_id(&slugify(&title), &self.rendered.anchors),
+        };
+        self.rendered.anchors.insert(id.clone());
+        self.rendered.headings.push(Heading { level: level as u8, id: id.clone(), title });
+        Event::Start(Tag::Heading { level, id: Some(id.into()), classes, attrs })
+    }
+
+    /// Rewrites a link to a `.md` file (or `@/` path or `#anchor`) into the
+    /// page URL and records it for the anchor check. Other links are kept.
+    fn resolve_link<'e>(&mut self, dest: CowStr<'e>, offset: usize) -> CowStr<'e> {
+        let Some(link) = parse_internal_link(&dest) else { return dest };
+        let position = self.lines.position(offset);
+        let anchor = link.anchor.map(str::to_string);
+        let target = match link.path {
+            None => {
+                let href = format!("#{}", anchor.as_deref().unwrap_or_default());
+                let target = self.doc.content_path.clone();
+                self.rendered.links.push(InternalLink { target, anchor, position });
+                return href.into();
+            }
+            Some(LinkPath::FromRoot(path)) => normalise_path("", path),
+            Some(LinkPath::Relative(path)) => {
+                let dir = self.doc.content_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+                normalise_path(dir, path)
+            }
+        };
+        let Some(target) = target else {
+            self.rendered.diagnostics.push(
+                Diagnostic::error(
+                    &self.doc.display_path,
+                    position,
+                    format!("the link {dest} points outside content/"),
+                )
+                .with_hint("link to a file inside content/, e.g. @/prepare/gather.md"),
+            );
+            return dest;
+        };
+        let Some(url) = self.routes.get(&target) else {
+            let mut diagnostic = Diagnostic::error(
+                &self.doc.display_path,
+                position,
+                format!("the link {dest} points to content/{target}, which does not exist"),
+            );
+            diagnostic = match nearest_route(&target, self.routes) {
+                Some(near) => diagnostic.with_hint(format!("did you mean {near}?")),
+                None => diagnostic.with_hint("check the file name, or create the page"),
+            };
+            self.rendered.diagnostics.push(diagnostic);
+            return dest;
+        };
+        let href = match &anchor {
+            Some(anchor) => format!("{url}#{anchor}"),
+            None => url.clone(),
+        };
+        self.rendered.links.push(InternalLink { target, anchor, position });
+        href.into()
+    }
+}
+
+enum LinkPath<'a> {
+    FromRoot(&'a str),
+    Relative(&'a str),
+}
+
+struct LinkParts<'a> {
+    /// `None` for a link to an anchor on the same page.
+    path: Option<LinkPath<'a>>,
+    anchor: Option<&'a str>,
+}
+
+/// Recognises links carebook resolves: `@/x.md`, `x.md`, `../x.md#a`, `#a`.
+fn parse_internal_link(dest: &str) -> Option<LinkParts<'_>> {
+    let (path, anchor) = match dest.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor).filter(|a| !a.is_empty())),
+        None => (dest, None),
+    };
+    if path.is_empty() {
+        return anchor.map(|anchor| LinkParts { path: None, anchor: Some(anchor) });
+    }
+    if let Some(rooted) = path.strip_prefix("@/") {
+        return Some(LinkParts { path: Some(LinkPath::FromRoot(rooted)), anchor });
+    }
+    let has_scheme = path.split_once(':').is_some_and(|(scheme, _)| !scheme.contains('/'));
+    if has_scheme || path.starts_with('/') || !path.ends_with(".md") {
+        return None;
+    }
+    Some(LinkParts { path: Some(LinkPath::Relative(path)), anchor })
+}
+
+/// Joins `path` onto `dir` and folds `.` and `..`; `None` if it climbs out.
+fn normalise_path(dir: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn nearest_route<'a>(target: &str, routes: &'a RouteTable) -> Option<&'a str> {
+    routes
+        .keys()
+        .map(|candidate| (strsim::normalized_levenshtein(target, candidate), candidate))
+        .filter(|(score, _)| *score > 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, path)| path.as_str())
+}
+
+/// The plain text of a heading's inline content.
+fn heading_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+/// `"What’s next?"` becomes `"what-s-next"`; letters of any script are kept.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut pending_hyphen = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if pending_hyphen && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_hyphen = false;
+            slug.push(c);
+        } else {
+            pending_hyphen = true;
+        }
+    }
+    if slug.is_empty() { "section".to_string() } else { slug }
+}
+
+fn unique_id(base: &str, taken: &HashSet<String>) -> String {
+    if !taken.contains(base) {
+        return base.to_string();
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontmatter::{CommonMeta, PageKind, Role};
+
+    fn doc(path: &str, body: &str) -> ParsedDoc {
+        ParsedDoc {
+            content_path: path.into(),
+            display_path: format!("content/{path}").into(),
+            role: Role::Page,
+            meta: CommonMeta::default(),
+            slug: None,
+            kind: PageKind::Guidance,
+            body: body.into(),
+            body_first_line: 5,
+        }
+    }
+
+    fn routes() -> RouteTable {
+        [
+            ("prepare/gather.md", "/prepare/gather/"),
+            ("_index.md", "/"),
+            ("prepare/_index.md", "/prepare/"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+    }
+
+    #[test]
+    fn slugs_fold_case_and_punctuation() {
+        assert_eq!(slugify("What to gather"), "what-to-gather");
+        assert_eq!(slugify("Breathe in, breathe out!"), "breathe-in-breathe-out");
+        assert_eq!(slugify("Náuseas y mareos"), "náuseas-y-mareos");
+        assert_eq!(slugify("???"), "section");
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_explicit_ids_win() {
+        let rendered =
+            render_markdown(&doc("a.md", "## Notes\n\n## Notes\n\n## Custom {#mine}\n"), &routes());
+        let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["notes", "notes-1", "mine"]);
+        assert!(rendered.html.contains("<h2 id=\"notes-1\">Notes</h2>"));
+    }
+
+    #[test]
+    fn duplicate_explicit_ids_are_errors() {
+        let rendered = render_markdown(&doc("a.md", "## A {#x}\n\n## B {#x}\n"), &routes());
+        assert_eq!(rendered.diagnostics.len(), 1);
+        assert_eq!(rendered.diagnostics[0].position, Position::new(7, 1));
+    }
+
+    #[test]
+    fn links_to_md_files_become_urls() {
+        let rendered = render_markdown(
+            &doc(
+                "prepare/set.md",
+                "See [gather](gather.md), [home](../_index.md#top) and [it](@/prepare/gather.md).\n",
+            ),
+            &routes(),
+        );
+        assert!(rendered.html.contains("href=\"/prepare/gather/\""), "{}", rendered.html);
+        assert!(rendered.html.contains("href=\"/#top\""));
+        assert_eq!(rendered.links.len(), 3);
+        assert_eq!(rendered.links[1].anchor.as_deref(), Some("top"));
+        assert_eq!(rendered.links[0].position, Position::new(5, 5));
+        assert!(rendered.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn external_and_asset_links_are_left_alone() {
+        let rendered = render_markdown(
+            &doc(
+                "a.md",
+                "[a](https://x.org/a.md) [b](/logo.svg) [c](mailto:a@b.c) [d](img/x.png)\n",
+            ),
+            &routes(),
+        );
+        assert!(rendered.links.is_empty());
+        assert!(rendered.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn missing_target_is_an_error_with_a_suggestion() {
+        let rendered =
+            render_markdown(&doc("prepare/a.md", "Line one\n\nsee [x](gaher.md)\n"), &routes());
+        let d = &rendered.diagnostics[0];
+        assert_eq!(d.position, Position::new(7, 5));
+        assert!(d.message.contains("content/prepare/gaher.md"));
+        assert_eq!(d.hint.as_deref(), Some("did you mean prepare/gather.md?"));
+    }
+
+    #[test]
+    fn links_climbing_out_of_content_are_errors() {
+        let rendered = render_markdown(&doc("a.md", "[x](../../secret.md)\n"), &routes());
+        assert!(rendered.diagnostics[0].message.contains("outside content/"));
+    }
+
+    #[test]
+    fn same_page_anchor_links_are_recorded() {
+        let rendered = render_markdown(&doc("a.md", "[down](#later)\n\n## Later\n"), &routes());
+        assert_eq!(rendered.links[0].target, "a.md");
+        assert!(rendered.html.contains("href=\"#later\""));
+    }
+
+    #[test]
+    fn extensions_are_enabled() {
+        let rendered = render_markdown(
+            &doc(
+                "a.md",
+                "- [ ] task\n\n|a|b|\n|-|-|\n|1|2|\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: note\n",
+            ),
+            &routes(),
+        );
+        assert!(rendered.html.contains("type=\"checkbox\""));
+        assert!(rendered.html.contains("<table>"));
+        assert!(rendered.html.contains("<del>old</del>"));
+        assert!(rendered.html.contains("“quoted”"));
+        assert!(rendered.html.contains("footnote-definition"));
+    }
+}

@@ -1,0 +1,290 @@
+//! Stage 5, `build_model`: assigns every document its URL and arranges the
+//! rendered documents into a [`Site`] of sections and pages.
+//!
+//! Routing runs before Markdown rendering (links are rewritten to URLs
+//! while rendering); the tree is built after. Sections are folders with an
+//! `_index.md`; a page belongs to the nearest such folder above it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::frontmatter::{CommonMeta, PageKind, ParsedDoc, Role};
+use crate::markdown::{RenderedDoc, RouteTable};
+
+/// Index of a section in [`Site::sections`].
+pub type SectionId = usize;
+/// Index of a page in [`Site::pages`].
+pub type PageId = usize;
+
+/// What sections and pages have in common.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub content_path: String,
+    pub display_path: PathBuf,
+    /// Site URL such as `/prepare/gather/` (includes the base path).
+    pub url: String,
+    pub meta: CommonMeta,
+    pub rendered: RenderedDoc,
+}
+
+/// A folder with an `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub entry: Entry,
+    pub parent: Option<SectionId>,
+    /// In reading order (weight, then title).
+    pub pages: Vec<PageId>,
+    pub subsections: Vec<SectionId>,
+}
+
+/// A Markdown file other than `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub entry: Entry,
+    pub kind: PageKind,
+    pub section: SectionId,
+}
+
+/// The whole site, ready to validate and render.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+    /// The home page's section (`content/_index.md`).
+    pub root: SectionId,
+}
+
+/// A document's URL, from its path in `content/` and its slug.
+pub fn url_of(doc: &ParsedDoc, base_path: &str) -> String {
+    let dir = doc.content_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let mut url = String::from(base_path);
+    if !dir.is_empty() {
+        url.push_str(dir);
+        url.push('/');
+    }
+    if doc.role == Role::Page {
+        let stem = doc.content_path.rsplit('/').next().unwrap_or_default().trim_end_matches(".md");
+        url.push_str(doc.slug.as_ref().map_or(stem, |(slug, _)| slug.as_str()));
+        url.push('/');
+    }
+    url
+}
+
+/// Gives every document a URL; two documents wanting one URL is an error
+/// reported on the second (in path order).
+pub fn assign_routes(docs: &[ParsedDoc], base_path: &str) -> (RouteTable, Vec<Diagnostic>) {
+    let mut routes = RouteTable::with_capacity(docs.len());
+    let mut owners: HashMap<String, &ParsedDoc> = HashMap::with_capacity(docs.len());
+    let mut diagnostics = Vec::new();
+    for doc in docs {
+        let url = url_of(doc, base_path);
+        if let Some(first) = owners.get(&url) {
+            let position = doc.slug.as_ref().map_or(Position::start(), |(_, position)| *position);
+            diagnostics.push(
+                Diagnostic::error(
+                    &doc.display_path,
+                    position,
+                    format!(
+                        "this page would be published at {url}, like {}",
+                        first.display_path.display()
+                    ),
+                )
+                .with_hint("give one of the two pages a different slug or file name"),
+            );
+            continue;
+        }
+        owners.insert(url.clone(), doc);
+        routes.insert(doc.content_path.clone(), url);
+    }
+    (routes, diagnostics)
+}
+
+/// Arranges rendered documents into sections and pages.
+pub fn build_model(
+    docs: Vec<(ParsedDoc, RenderedDoc)>,
+    routes: &RouteTable,
+) -> Result<Site, Vec<Diagnostic>> {
+    let mut site = Site::default();
+    let mut section_by_dir: BTreeMap<String, SectionId> = BTreeMap::new();
+    let mut page_docs = Vec::new();
+    for (doc, rendered) in docs {
+        let Some(url) = routes.get(&doc.content_path).cloned() else { continue };
+        let entry = Entry {
+            content_path: doc.content_path.clone(),
+            display_path: doc.display_path.clone(),
+            url,
+            meta: doc.meta.clone(),
+            rendered,
+        };
+        match doc.role {
+            Role::Section => {
+                section_by_dir.insert(dir_of(&doc.content_path).to_string(), site.sections.len());
+                site.sections.push(Section {
+                    entry,
+                    parent: None,
+                    pages: Vec::new(),
+                    subsections: Vec::new(),
+                });
+            }
+            Role::Page => page_docs.push((entry, doc.kind)),
+        }
+    }
+    let Some(&root) = section_by_dir.get("") else {
+        return Err(vec![
+            Diagnostic::error("content/_index.md", Position::start(), "the site has no home page")
+                .with_hint(
+                    "create content/_index.md with a title, e.g. +++ title = \"Welcome\" +++",
+                ),
+        ]);
+    };
+    site.root = root;
+    for (dir, &id) in &section_by_dir {
+        if !dir.is_empty() {
+            let parent = nearest_section(parent_dir(dir), &section_by_dir);
+            site.sections[id].parent = Some(parent);
+            site.sections[parent].subsections.push(id);
+        }
+    }
+    for (entry, kind) in page_docs {
+        let section = nearest_section(dir_of(&entry.content_path), &section_by_dir);
+        site.sections[section].pages.push(site.pages.len());
+        site.pages.push(Page { entry, kind, section });
+    }
+    sort_children(&mut site);
+    Ok(site)
+}
+
+fn sort_children(site: &mut Site) {
+    let page_key = |pages: &[Page], id: PageId| {
+        let e = &pages[id].entry;
+        (e.meta.weight, e.meta.title.to_lowercase(), e.content_path.clone())
+    };
+    let section_key = |sections: &[Section], id: SectionId| {
+        let e = &sections[id].entry;
+        (e.meta.weight, e.meta.title.to_lowercase(), e.content_path.clone())
+    };
+    for i in 0..site.sections.len() {
+        let mut pages = std::mem::take(&mut site.sections[i].pages);
+        pages.sort_by_cached_key(|&id| page_key(&site.pages, id));
+        site.sections[i].pages = pages;
+        let mut subsections = std::mem::take(&mut site.sections[i].subsections);
+        subsections.sort_by_cached_key(|&id| section_key(&site.sections, id));
+        site.sections[i].subsections = subsections;
+    }
+}
+
+/// The folder of a content path: `prepare/gather.md` -> `prepare`.
+fn dir_of(content_path: &str) -> &str {
+    content_path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+fn parent_dir(dir: &str) -> &str {
+    dir.rsplit_once('/').map_or("", |(parent, _)| parent)
+}
+
+/// The section of `dir`, or of the closest folder above it that has one.
+/// The root always has one (checked by the caller).
+fn nearest_section(mut dir: &str, sections: &BTreeMap<String, SectionId>) -> SectionId {
+    loop {
+        if let Some(&id) = sections.get(dir) {
+            return id;
+        }
+        if dir.is_empty() {
+            return 0;
+        }
+        dir = parent_dir(dir);
+    }
+}
+
+impl Site {
+    /// The sections from the home page down to `id`'s parent.
+    pub fn ancestors(&self, mut id: SectionId) -> Vec<SectionId> {
+        let mut chain = Vec::new();
+        while let Some(parent) = self.sections[id].parent {
+            chain.push(parent);
+            id = parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Every section and page, as entries, in a stable order.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.sections.iter().map(|s| &s.entry).chain(self.pages.iter().map(|p| &p.entry))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(path: &str, title: &str, weight: i64, slug: Option<&str>) -> ParsedDoc {
+        ParsedDoc {
+            content_path: path.into(),
+            display_path: format!("content/{path}").into(),
+            role: if path.ends_with("_index.md") { Role::Section } else { Role::Page },
+            meta: CommonMeta { title: title.into(), weight, ..CommonMeta::default() },
+            slug: slug.map(|s| (s.to_string(), Position::new(3, 8))),
+            kind: PageKind::Guidance,
+            body: String::new(),
+            body_first_line: 4,
+        }
+    }
+
+    #[test]
+    fn urls_are_pretty_and_use_the_slug() {
+        assert_eq!(url_of(&doc("_index.md", "H", 0, None), "/"), "/");
+        assert_eq!(url_of(&doc("prepare/_index.md", "P", 0, None), "/"), "/prepare/");
+        assert_eq!(
+            url_of(&doc("prepare/gather.md", "G", 0, None), "/help/"),
+            "/help/prepare/gather/"
+        );
+        assert_eq!(
+            url_of(&doc("prepare/gather.md", "G", 0, Some("bring")), "/"),
+            "/prepare/bring/"
+        );
+    }
+
+    #[test]
+    fn duplicate_urls_are_reported_at_the_slug() {
+        let docs = [doc("a/b.md", "B", 0, None), doc("a/c.md", "C", 0, Some("b"))];
+        let (routes, diagnostics) = assign_routes(&docs, "/");
+        assert_eq!(routes.len(), 1);
+        assert_eq!(diagnostics[0].path, PathBuf::from("content/a/c.md"));
+        assert_eq!(diagnostics[0].position, Position::new(3, 8));
+    }
+
+    #[test]
+    fn pages_sort_by_weight_then_title_and_find_their_section() {
+        let docs = vec![
+            doc("_index.md", "Home", 0, None),
+            doc("a/_index.md", "A", 0, None),
+            doc("a/z.md", "Zebra", 1, None),
+            doc("a/y.md", "Yak", 2, None),
+            doc("a/x.md", "Ant", 1, None),
+            doc("a/deep/w.md", "Deep", 0, None),
+            doc("top.md", "Top", 0, None),
+        ];
+        let (routes, _) = assign_routes(&docs, "/");
+        let site =
+            build_model(docs.into_iter().map(|d| (d, RenderedDoc::default())).collect(), &routes)
+                .unwrap();
+        let a = &site.sections[1];
+        let titles: Vec<&str> =
+            a.pages.iter().map(|&p| site.pages[p].entry.meta.title.as_str()).collect();
+        assert_eq!(titles, ["Deep", "Ant", "Zebra", "Yak"]);
+        assert_eq!(site.sections[site.root].subsections, vec![1]);
+        assert_eq!(site.ancestors(1), vec![0]);
+    }
+
+    #[test]
+    fn a_site_without_a_home_page_is_an_error() {
+        let docs = vec![doc("a.md", "A", 0, None)];
+        let (routes, _) = assign_routes(&docs, "/");
+        let errors =
+            build_model(docs.into_iter().map(|d| (d, RenderedDoc::default())).collect(), &routes)
+                .unwrap_err();
+        assert_eq!(errors[0].message, "the site has no home page");
+    }
+}

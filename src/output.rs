@@ -1,0 +1,185 @@
+//! Stage 9, `write_output`: writes an [`OutputSet`] to disk so that the
+//! output folder only ever holds a complete build.
+//!
+//! The files are written to a staging folder beside the output, which is then
+//! swapped in with two renames. If anything fails before the swap, the
+//! previous output is left exactly as it was (Zola deleted `public/` first
+//! and users lost their site when a build failed: getzola/zola#574).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::BuildError;
+
+/// Output path (`prepare/gather/index.html`) to file contents.
+pub type OutputSet = BTreeMap<String, Vec<u8>>;
+
+/// Writes `files` as the new content of `output_dir`.
+pub fn write_output(
+    files: &OutputSet,
+    output_dir: &Path,
+    site_root: &Path,
+) -> Result<(), BuildError> {
+    check_output_location(output_dir, site_root)?;
+    let (parent, name) = split_output_path(output_dir)?;
+    fs::create_dir_all(&parent)
+        .map_err(|source| BuildError::Write { path: parent.clone(), source })?;
+    remove_leftovers(&parent, &name);
+
+    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+    if let Err(err) = write_tree(files, &staging) {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(err);
+    }
+    swap_in(&staging, output_dir, &parent, &name)
+}
+
+/// Refuses output folders whose replacement would destroy the site itself.
+fn check_output_location(output_dir: &Path, site_root: &Path) -> Result<(), BuildError> {
+    let unsafe_output = |reason: &str| BuildError::UnsafeOutput {
+        path: output_dir.to_path_buf(),
+        reason: reason.into(),
+    };
+    let output = absolute(output_dir);
+    let root = absolute(site_root);
+    if root.starts_with(&output) {
+        return Err(unsafe_output(
+            "it contains the site's own files; choose a folder such as public/",
+        ));
+    }
+    for protected in ["content", "static", "templates", "themes", ".git"] {
+        if output.starts_with(root.join(protected)) {
+            return Err(unsafe_output(&format!("it is inside the site's {protected}/ folder")));
+        }
+    }
+    if output_dir.exists() && !output_dir.is_dir() {
+        return Err(unsafe_output("it is a file, not a folder"));
+    }
+    Ok(())
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    // Fold `.` and `..` without touching the disk: the folder may not exist yet.
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn split_output_path(output_dir: &Path) -> Result<(PathBuf, String), BuildError> {
+    let output = absolute(output_dir);
+    match (output.parent(), output.file_name()) {
+        (Some(parent), Some(name)) => {
+            Ok((parent.to_path_buf(), name.to_string_lossy().into_owned()))
+        }
+        _ => Err(BuildError::UnsafeOutput {
+            path: output_dir.to_path_buf(),
+            reason: "it has no parent folder".into(),
+        }),
+    }
+}
+
+/// Staging and old folders left by a build that was killed part-way.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let prefixes = [format!(".{name}.staging-"), format!(".{name}.old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn write_tree(files: &OutputSet, dir: &Path) -> Result<(), BuildError> {
+    fs::create_dir_all(dir)
+        .map_err(|source| BuildError::Write { path: dir.to_path_buf(), source })?;
+    let mut made_dirs = std::collections::HashSet::new();
+    for (relative, bytes) in files {
+        let path = dir.join(relative);
+        if let Some(parent) = path.parent()
+            && made_dirs.insert(parent.to_path_buf())
+        {
+            fs::create_dir_all(parent)
+                .map_err(|source| BuildError::Write { path: parent.to_path_buf(), source })?;
+        }
+        fs::write(&path, bytes).map_err(|source| BuildError::Write { path, source })?;
+    }
+    Ok(())
+}
+
+/// Puts `staging` where `output_dir` is, keeping the old one until the new
+/// one is in place.
+fn swap_in(staging: &Path, output_dir: &Path, parent: &Path, name: &str) -> Result<(), BuildError> {
+    let write_error = |path: &Path, source| BuildError::Write { path: path.to_path_buf(), source };
+    if !output_dir.exists() {
+        return fs::rename(staging, output_dir).map_err(|e| write_error(output_dir, e));
+    }
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    fs::rename(output_dir, &old).map_err(|e| {
+        let _ = fs::remove_dir_all(staging);
+        write_error(output_dir, e)
+    })?;
+    if let Err(err) = fs::rename(staging, output_dir) {
+        let _ = fs::rename(&old, output_dir);
+        let _ = fs::remove_dir_all(staging);
+        return Err(write_error(output_dir, err));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(pairs: &[(&str, &str)]) -> OutputSet {
+        pairs.iter().map(|(p, c)| (p.to_string(), c.as_bytes().to_vec())).collect()
+    }
+
+    #[test]
+    fn replaces_the_whole_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_output(&set(&[("a/index.html", "one"), ("old.txt", "x")]), &out, tmp.path()).unwrap();
+        write_output(&set(&[("a/index.html", "two")]), &out, tmp.path()).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
+        assert!(!out.join("old.txt").exists());
+        let leftovers: Vec<_> =
+            fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn refuses_to_replace_the_site_itself() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(write_output(&set(&[]), tmp.path(), tmp.path()).is_err());
+        assert!(write_output(&set(&[]), &tmp.path().join("content/out"), tmp.path()).is_err());
+        assert!(write_output(&set(&[]), tmp.path().parent().unwrap(), tmp.path()).is_err());
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_output(&set(&[("index.html", "good")]), &out, tmp.path()).unwrap();
+        // A file and a folder with the same path cannot both be written.
+        let bad = set(&[("x", "file"), ("x/index.html", "dir")]);
+        assert!(write_output(&bad, &out, tmp.path()).is_err());
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+}

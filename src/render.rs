@@ -1,0 +1,361 @@
+//! Stage 7, `render_site`: renders every section and page through the
+//! theme's Tera templates into an in-memory [`OutputSet`].
+//!
+//! Each template gets small, serialisable context structs (`SiteContext`,
+//! `PageContext`, `SectionContext`) rather than an ad-hoc `tera::Context`,
+//! so the theme contract in docs/site-format.md is written down in one
+//! place. Pages render in parallel; the output map keeps them in path order.
+
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Tera;
+
+use crate::config::Config;
+use crate::discover::TemplateSource;
+use crate::error::BuildError;
+use crate::markdown::Heading;
+use crate::model::{Entry, Page, Section, SectionId, Site};
+use crate::output::OutputSet;
+
+/// Templates every theme must provide.
+pub const REQUIRED_TEMPLATES: &[&str] = &["index.html", "section.html", "page.html", "404.html"];
+
+/// Compiles the templates. Each is parsed alone first so that a syntax
+/// error names its template; then all are loaded together for inheritance.
+pub fn load_templates<'a>(
+    templates: impl Iterator<Item = &'a TemplateSource> + Clone,
+) -> Result<Tera, BuildError> {
+    for template in templates.clone() {
+        let mut alone = Tera::default();
+        if let Err(source) = alone.add_raw_template(&template.name, &template.text)
+            && !matches!(source.kind, tera::ErrorKind::MissingParent { .. })
+        {
+            return Err(BuildError::TemplateLoad { name: template.name.clone(), source });
+        }
+    }
+    let mut tera = Tera::default();
+    tera.add_raw_templates(templates.map(|t| (t.name.as_str(), t.text.as_str())))
+        .map_err(|source| BuildError::TemplateLoad { name: "the templates".into(), source })?;
+    for required in REQUIRED_TEMPLATES {
+        if !tera.get_template_names().any(|name| name == *required) {
+            return Err(BuildError::TemplateLoad {
+                name: (*required).to_string(),
+                source: tera::Error::msg("the theme has no such template; add it to templates/"),
+            });
+        }
+    }
+    Ok(tera)
+}
+
+/// The names of all loaded templates, for validating `template = "..."`.
+pub fn template_names(tera: &Tera) -> BTreeSet<String> {
+    tera.get_template_names().map(str::to_string).collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Listed {
+    title: String,
+    description: String,
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ClinicContext<'a> {
+    name: &'a str,
+    logo: &'a str,
+    phone: &'a str,
+    phone_href: String,
+    address: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct SafetyContext<'a> {
+    title: &'a str,
+    text: &'a str,
+    phone: &'a str,
+    phone_href: String,
+}
+
+/// `site` in every template.
+#[derive(Debug, Serialize)]
+struct SiteContext<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    language: &'a str,
+    clinic: ClinicContext<'a>,
+    safety: SafetyContext<'a>,
+    stylesheet: &'a str,
+    nav: Vec<Link>,
+    root_pages: Vec<Link>,
+}
+
+/// `section` in index.html and section.html.
+#[derive(Debug, Serialize)]
+struct SectionContext<'a> {
+    title: &'a str,
+    description: &'a str,
+    content: &'a str,
+    url: &'a str,
+    permalink: String,
+    toc: Vec<&'a Heading>,
+    pages: Vec<Listed>,
+    subsections: Vec<Listed>,
+    ancestors: Vec<Link>,
+    updated: &'a str,
+    reviewed: &'a str,
+}
+
+/// `page` in page.html.
+#[derive(Debug, Serialize)]
+struct PageContext<'a> {
+    title: &'a str,
+    description: &'a str,
+    content: &'a str,
+    url: &'a str,
+    permalink: String,
+    toc: Vec<&'a Heading>,
+    ancestors: Vec<Link>,
+    updated: &'a str,
+    reviewed: &'a str,
+    previous: Option<Link>,
+    next: Option<Link>,
+}
+
+/// What the renderer needs besides the site itself.
+pub struct RenderInput<'a> {
+    pub config: &'a Config,
+    pub tera: &'a Tera,
+    pub stylesheet_url: &'a str,
+    pub logo_url: &'a str,
+}
+
+/// Renders the HTML of every section and page, and the 404 page.
+pub fn render_site(site: &Site, input: &RenderInput) -> Result<OutputSet, BuildError> {
+    let site_value = tera::to_value(site_context(site, input)).map_err(|err| {
+        BuildError::TemplateRender { name: "-".into(), page: "site".into(), source: err.into() }
+    })?;
+    let renderer = Renderer { site, input, site_value };
+
+    let sections: Vec<(String, Vec<u8>)> = (0..site.sections.len())
+        .into_par_iter()
+        .map(|id| renderer.render_section(id))
+        .collect::<Result<_, _>>()?;
+    let pages: Vec<(String, Vec<u8>)> =
+        site.pages.par_iter().map(|page| renderer.render_page(page)).collect::<Result<_, _>>()?;
+    let mut output: OutputSet = sections.into_iter().chain(pages).collect();
+    let not_found = renderer.render("404.html", "404.html", "/404.html", |_| Ok(()))?;
+    output.insert("404.html".to_string(), not_found);
+    Ok(output)
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    input: &'a RenderInput<'a>,
+    site_value: tera::Value,
+}
+
+impl Renderer<'_> {
+    fn render_section(&self, id: SectionId) -> Result<(String, Vec<u8>), BuildError> {
+        let section = &self.site.sections[id];
+        let entry = &section.entry;
+        let default = if id == self.site.root { "index.html" } else { "section.html" };
+        let template = entry.meta.template.as_ref().map_or(default, |(name, _)| name.as_str());
+        let context = self.section_context(section, id);
+        let html =
+            self.render(template, &entry.display_path.to_string_lossy(), &entry.url, |c| {
+                c.insert("section", &context);
+                Ok(())
+            })?;
+        Ok((self.output_path(&entry.url), html))
+    }
+
+    fn render_page(&self, page: &Page) -> Result<(String, Vec<u8>), BuildError> {
+        let entry = &page.entry;
+        let template = entry.meta.template.as_ref().map_or("page.html", |(name, _)| name.as_str());
+        let context = self.page_context(page);
+        let html =
+            self.render(template, &entry.display_path.to_string_lossy(), &entry.url, |c| {
+                c.insert("page", &context);
+                Ok(())
+            })?;
+        Ok((self.output_path(&entry.url), html))
+    }
+
+    fn render(
+        &self,
+        template: &str,
+        source: &str,
+        url: &str,
+        fill: impl FnOnce(&mut tera::Context) -> Result<(), tera::Error>,
+    ) -> Result<Vec<u8>, BuildError> {
+        let error = |source_err| BuildError::TemplateRender {
+            name: template.to_string(),
+            page: source.to_string(),
+            source: source_err,
+        };
+        let mut context = tera::Context::new();
+        context.insert("site", &self.site_value);
+        context.insert("current_url", url);
+        context.insert("generator", concat!("carebook ", env!("CARGO_PKG_VERSION")));
+        fill(&mut context).map_err(error)?;
+        self.input.tera.render(template, &context).map(String::into_bytes).map_err(error)
+    }
+
+    /// `/prepare/gather/` is written to `prepare/gather/index.html`.
+    fn output_path(&self, url: &str) -> String {
+        let relative = url.strip_prefix(self.input.config.base_path.as_str()).unwrap_or(url);
+        format!("{relative}index.html")
+    }
+
+    fn ancestors(&self, section: SectionId, include_self: bool) -> Vec<Link> {
+        let mut ids = self.site.ancestors(section);
+        if include_self {
+            ids.push(section);
+        }
+        ids.into_iter().map(|id| link(&self.site.sections[id].entry)).collect()
+    }
+
+    fn section_context<'s>(&self, section: &'s Section, id: SectionId) -> SectionContext<'s> {
+        let entry = &section.entry;
+        SectionContext {
+            title: &entry.meta.title,
+            description: &entry.meta.description,
+            content: &entry.rendered.html,
+            url: &entry.url,
+            permalink: self.input.config.permalink(&entry.url),
+            toc: toc(entry),
+            pages: section.pages.iter().map(|&p| listed(&self.site.pages[p].entry)).collect(),
+            subsections: section
+                .subsections
+                .iter()
+                .map(|&s| listed(&self.site.sections[s].entry))
+                .collect(),
+            ancestors: self.ancestors(id, false),
+            updated: entry.meta.updated.as_deref().unwrap_or_default(),
+            reviewed: entry.meta.reviewed.as_deref().unwrap_or_default(),
+        }
+    }
+
+    fn page_context<'p>(&self, page: &'p Page) -> PageContext<'p> {
+        let entry = &page.entry;
+        let siblings = &self.site.sections[page.section].pages;
+        let index = siblings.iter().position(|&p| std::ptr::eq(&self.site.pages[p], page));
+        let neighbour = |i: Option<usize>| {
+            i.and_then(|i| siblings.get(i)).map(|&p| link(&self.site.pages[p].entry))
+        };
+        PageContext {
+            title: &entry.meta.title,
+            description: &entry.meta.description,
+            content: &entry.rendered.html,
+            url: &entry.url,
+            permalink: self.input.config.permalink(&entry.url),
+            toc: toc(entry),
+            ancestors: self.ancestors(page.section, true),
+            updated: entry.meta.updated.as_deref().unwrap_or_default(),
+            reviewed: entry.meta.reviewed.as_deref().unwrap_or_default(),
+            previous: neighbour(index.and_then(|i| i.checked_sub(1))),
+            next: neighbour(index.map(|i| i + 1)),
+        }
+    }
+}
+
+fn site_context<'a>(site: &Site, input: &'a RenderInput) -> SiteContext<'a> {
+    let config = input.config;
+    let root = &site.sections[site.root];
+    SiteContext {
+        title: &config.title,
+        description: &config.description,
+        base_url: &config.base_url,
+        base_path: &config.base_path,
+        language: &config.language,
+        clinic: ClinicContext {
+            name: &config.clinic.name,
+            logo: input.logo_url,
+            phone: &config.clinic.phone,
+            phone_href: phone_href(&config.clinic.phone),
+            address: &config.clinic.address,
+        },
+        safety: SafetyContext {
+            title: &config.safety.title,
+            text: &config.safety.text,
+            phone: &config.safety.phone,
+            phone_href: phone_href(&config.safety.phone),
+        },
+        stylesheet: input.stylesheet_url,
+        nav: root.subsections.iter().map(|&id| link(&site.sections[id].entry)).collect(),
+        root_pages: root.pages.iter().map(|&id| link(&site.pages[id].entry)).collect(),
+    }
+}
+
+fn link(entry: &Entry) -> Link {
+    Link { title: entry.meta.title.clone(), url: entry.url.clone() }
+}
+
+fn listed(entry: &Entry) -> Listed {
+    Listed {
+        title: entry.meta.title.clone(),
+        description: entry.meta.description.clone(),
+        url: entry.url.clone(),
+    }
+}
+
+/// The h2 and h3 headings, for a table of contents.
+fn toc(entry: &Entry) -> Vec<&Heading> {
+    entry.rendered.headings.iter().filter(|h| (2..=3).contains(&h.level)).collect()
+}
+
+/// `+1 (555) 010-0100` becomes `tel:+15550100100`.
+pub fn phone_href(phone: &str) -> String {
+    let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    if digits.is_empty() { String::new() } else { format!("tel:{digits}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_links_keep_digits_and_plus() {
+        assert_eq!(phone_href("+1 (555) 010-0100"), "tel:+15550100100");
+        assert_eq!(phone_href("988"), "tel:988");
+        assert_eq!(phone_href(""), "");
+    }
+
+    #[test]
+    fn a_syntax_error_names_its_template() {
+        let templates = [
+            TemplateSource {
+                name: "base.html".into(),
+                text: "<html>{% block body %}{% endblock %}</html>".into(),
+            },
+            TemplateSource {
+                name: "page.html".into(),
+                text: "{% extends \"base.html\" %}{% block body %}{{ page.title }{% endblock %}"
+                    .into(),
+            },
+        ];
+        let err = load_templates(templates.iter()).unwrap_err();
+        assert!(
+            matches!(&err, BuildError::TemplateLoad { name, .. } if name == "page.html"),
+            "{err:?}"
+        );
+        assert!(err.report().contains("caused by"), "{}", err.report());
+    }
+
+    #[test]
+    fn a_missing_required_template_is_named() {
+        let templates = [TemplateSource { name: "page.html".into(), text: "x".into() }];
+        let err = load_templates(templates.iter()).unwrap_err();
+        assert!(matches!(&err, BuildError::TemplateLoad { name, .. } if name == "index.html"));
+    }
+}

@@ -1,0 +1,153 @@
+//! Stage 6, `validate`: checks the assembled [`Site`] for problems that need
+//! every page at once: links to anchors that do not exist, templates that do
+//! not exist, and pages missing what patients and search engines need.
+//!
+//! Pure: takes the site and the template names, returns diagnostics.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::model::{Entry, Site};
+
+/// All checks; the result is unsorted.
+pub fn validate_site(site: &Site, template_names: &BTreeSet<String>) -> Vec<Diagnostic> {
+    let mut diagnostics = check_anchors(site);
+    for entry in site.entries() {
+        check_template(entry, template_names, &mut diagnostics);
+        if entry.meta.description.is_empty() {
+            diagnostics.push(
+                Diagnostic::warning(&entry.display_path, Position::start(), "this page has no description")
+                    .with_hint("add description = \"...\": one sentence shown in search results and link previews"),
+            );
+        }
+    }
+    diagnostics
+}
+
+/// Every `page.md#anchor` link must name an id the target page defines.
+fn check_anchors(site: &Site) -> Vec<Diagnostic> {
+    let by_path: HashMap<&str, &Entry> =
+        site.entries().map(|e| (e.content_path.as_str(), e)).collect();
+    let mut diagnostics = Vec::new();
+    for entry in site.entries() {
+        for link in &entry.rendered.links {
+            let (Some(anchor), Some(target)) = (&link.anchor, by_path.get(link.target.as_str()))
+            else {
+                continue;
+            };
+            if target.rendered.anchors.contains(anchor) {
+                continue;
+            }
+            let mut known: Vec<&str> =
+                target.rendered.headings.iter().map(|h| h.id.as_str()).collect();
+            known.sort_unstable();
+            let hint = match crate::diagnostic::nearest_name(anchor, &known) {
+                Some(near) => format!("did you mean #{near}?"),
+                None if known.is_empty() => "that page has no headings to link to".to_string(),
+                None => format!(
+                    "the headings there are: {}",
+                    known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    &entry.display_path,
+                    link.position,
+                    format!(
+                        "the link points to #{anchor} in content/{}, which has no such heading",
+                        link.target
+                    ),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    diagnostics
+}
+
+fn check_template(
+    entry: &Entry,
+    template_names: &BTreeSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some((name, position)) = &entry.meta.template else { return };
+    if template_names.contains(name) {
+        return;
+    }
+    let names: Vec<&str> = template_names.iter().map(String::as_str).collect();
+    let hint = match crate::diagnostic::nearest_name(name, &names) {
+        Some(near) => format!(
+            "did you mean \"{near}\"? Templates live in templates/ or the theme's templates/"
+        ),
+        None => format!("the templates are: {}", names.join(", ")),
+    };
+    diagnostics.push(
+        Diagnostic::error(&entry.display_path, *position, format!("unknown template {name:?}"))
+            .with_hint(hint),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::{Heading, InternalLink, RenderedDoc};
+    use crate::model::Section;
+
+    fn entry(path: &str, rendered: RenderedDoc) -> Entry {
+        Entry {
+            content_path: path.into(),
+            display_path: format!("content/{path}").into(),
+            url: "/".into(),
+            meta: crate::frontmatter::CommonMeta {
+                title: "T".into(),
+                description: "D".into(),
+                ..Default::default()
+            },
+            rendered,
+        }
+    }
+
+    #[test]
+    fn missing_anchor_is_reported_at_the_link_with_a_suggestion() {
+        let mut target = RenderedDoc::default();
+        target.headings.push(Heading {
+            level: 2,
+            id: "breathing".into(),
+            title: "Breathing".into(),
+        });
+        target.anchors.insert("breathing".into());
+        let mut source = RenderedDoc::default();
+        source.links.push(InternalLink {
+            target: "b.md".into(),
+            anchor: Some("breathng".into()),
+            position: Position::new(9, 4),
+        });
+        source.links.push(InternalLink {
+            target: "b.md".into(),
+            anchor: Some("breathing".into()),
+            position: Position::new(10, 4),
+        });
+        let site = Site {
+            sections: vec![
+                Section {
+                    entry: entry("_index.md", source),
+                    parent: None,
+                    pages: vec![],
+                    subsections: vec![],
+                },
+                Section {
+                    entry: entry("b.md", target),
+                    parent: None,
+                    pages: vec![],
+                    subsections: vec![],
+                },
+            ],
+            pages: vec![],
+            root: 0,
+        };
+        let diagnostics = validate_site(&site, &BTreeSet::new());
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].position, Position::new(9, 4));
+        assert_eq!(diagnostics[0].hint.as_deref(), Some("did you mean #breathing?"));
+    }
+}
