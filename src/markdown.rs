@@ -141,6 +141,17 @@ impl RenderState<'_> {
         let Event::Start(Tag::Heading { id, classes, attrs, .. }) = start else { return start };
         let title = heading_text(inner);
         let id = match id {
+            Some(explicit) if is_reserved_id(&explicit) => {
+                self.rendered.diagnostics.push(
+                    Diagnostic::error(
+                        &self.doc.display_path,
+                        self.lines.position(offset),
+                        format!("the id #{explicit} is used by the theme"),
+                    )
+                    .with_hint("choose another {#id} for this heading"),
+                );
+                explicit.to_string()
+            }
             Some(explicit) => {
                 if self.rendered.anchors.contains(explicit.as_ref()) {
                     self.rendered.diagnostics.push(
@@ -298,14 +309,18 @@ pub fn slugify(text: &str) -> String {
     if slug.is_empty() { "section".to_string() } else { slug }
 }
 
+/// Ids the theme writes on every page (`<main id="main">`, `cb-...`), which
+/// a heading must not take.
+fn is_reserved_id(id: &str) -> bool {
+    id == "main" || id.starts_with("cb-")
+}
+
 fn unique_id(base: &str, taken: &HashSet<String>) -> String {
-    if !taken.contains(base) {
+    let free = |id: &str| !taken.contains(id) && !is_reserved_id(id);
+    if free(base) {
         return base.to_string();
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|candidate| !taken.contains(candidate))
-        .unwrap_or_default()
+    (1..).map(|n| format!("{base}-{n}")).find(|candidate| free(candidate)).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -352,6 +367,14 @@ mod tests {
         let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["notes", "notes-1", "mine"]);
         assert!(rendered.html.contains("<h2 id=\"notes-1\">Notes</h2>"));
+    }
+
+    #[test]
+    fn theme_ids_are_not_taken_by_headings() {
+        let rendered =
+            render_markdown(&doc("a.md", "## Main\n\n## Other {#cb-safety}\n"), &routes());
+        assert_eq!(rendered.headings[0].id, "main-1");
+        assert_eq!(rendered.diagnostics[0].message, "the id #cb-safety is used by the theme");
     }
 
     #[test]

@@ -1,0 +1,204 @@
+//! Successful builds: what is written, and where.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{SiteTest, copy_tree, tree};
+
+#[test]
+fn builds_pretty_urls_sitemap_robots_and_404() {
+    let site = SiteTest::fixture("basic");
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
+    let files = tree(&site.public());
+    for expected in [
+        "index.html",
+        "prepare/index.html",
+        "prepare/gather/index.html",
+        "prepare/start-here/index.html",
+        "standalone/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "notes.txt",
+    ] {
+        assert!(files.contains_key(expected), "missing {expected}: {:?}", files.keys());
+    }
+    assert!(!files.contains_key("prepare/draft/index.html"), "drafts are not published");
+    let sitemap = site.read_output("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://fixture.example/prepare/start-here/</loc>"));
+    assert!(sitemap.contains("<lastmod>2026-09-01</lastmod>"));
+    assert!(
+        site.read_output("robots.txt").contains("Sitemap: https://fixture.example/sitemap.xml")
+    );
+}
+
+#[test]
+fn internal_links_resolve_to_page_urls() {
+    let site = SiteTest::fixture("basic");
+    assert!(site.build().success);
+    let home = site.main_of("index.html");
+    assert!(home.contains("href=/prepare/"), "{home}");
+    assert!(home.contains("href=/prepare/gather/#the-list"), "{home}");
+    let gather = site.main_of("prepare/gather/index.html");
+    assert!(gather.contains("href=/prepare/start-here/#step-one"), "{gather}");
+    assert!(gather.contains("href=#notes"), "{gather}");
+}
+
+#[test]
+fn markdown_extensions_render() {
+    let site = SiteTest::fixture("basic");
+    assert!(site.build().success);
+    let gather = site.main_of("prepare/gather/index.html");
+    assert!(gather.contains("<table>"), "{gather}");
+    assert!(gather.contains("type=checkbox"), "{gather}");
+    assert!(gather.contains("<h2 id=the-list>"), "{gather}");
+    assert!(gather.contains("footnote"), "{gather}");
+    let first = site.main_of("prepare/start-here/index.html");
+    assert!(first.contains("“this” – slowly") || first.contains("“this” —"), "{first}");
+    assert!(first.contains("<del>Old advice</del>"), "{first}");
+}
+
+#[test]
+fn stylesheet_is_fingerprinted_and_carries_clinic_colours() {
+    let site = SiteTest::fixture("basic");
+    assert!(site.build().success);
+    let files = tree(&site.public());
+    let css: Vec<&String> =
+        files.keys().filter(|k| k.starts_with("style.") && k.ends_with(".css")).collect();
+    assert_eq!(css.len(), 1, "{:?}", files.keys());
+    assert_ne!(css[0], "style.css");
+    assert!(String::from_utf8_lossy(&files[css[0]]).contains("--color-primary:#224466"));
+    assert!(site.read_output("index.html").contains(&format!("href=/{}", css[0])));
+}
+
+#[test]
+fn html_is_minified() {
+    let site = SiteTest::fixture("basic");
+    assert!(site.build().success);
+    let html = site.read_output("index.html");
+    assert!(!html.contains("\n  "), "indentation left in output");
+    assert!(html.starts_with("<!doctype html>"), "{}", &html[..40.min(html.len())]);
+}
+
+#[test]
+fn site_templates_and_static_files_override_the_theme() {
+    let site = SiteTest::fixture("basic");
+    assert!(site.build().success);
+    assert!(
+        site.read_output("standalone/index.html").contains("<title>Special: Standalone</title>")
+    );
+    site.write("static/style.css", "body{color:#010203}");
+    assert!(site.build().success);
+    let files = tree(&site.public());
+    let css = files.iter().find(|(k, _)| k.starts_with("style.")).unwrap().1;
+    assert!(String::from_utf8_lossy(css).starts_with("body{color:#010203}"));
+}
+
+#[test]
+fn drafts_are_published_with_the_flag() {
+    let site = SiteTest::fixture("basic");
+    assert!(site.run(&["build", "--drafts"]).success);
+    assert!(site.read_output("prepare/draft/index.html").contains("Secret draft text"));
+}
+
+#[test]
+fn base_url_with_a_path_prefixes_every_url() {
+    let site = SiteTest::fixture("basic");
+    let run = site.run(&["build", "--base-url", "https://clinic.example/guide/"]);
+    assert!(run.success, "{}", run.stderr);
+    assert!(site.public().join("prepare/gather/index.html").exists());
+    let home = site.read_output("index.html");
+    assert!(home.contains("href=/guide/prepare/gather/#the-list"), "{home}");
+    assert!(
+        site.read_output("sitemap.xml")
+            .contains("<loc>https://clinic.example/guide/prepare/</loc>")
+    );
+}
+
+#[test]
+fn output_folder_can_be_chosen_and_is_replaced_whole() {
+    let site = SiteTest::fixture("basic");
+    let out = site.root().join("elsewhere/site");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("stale.html"), "old").unwrap();
+    let run = site.run(&["build", "--output", out.to_str().unwrap()]);
+    assert!(run.success, "{}", run.stderr);
+    assert!(out.join("index.html").exists());
+    assert!(!out.join("stale.html").exists());
+}
+
+#[test]
+fn refuses_to_write_over_the_site() {
+    let site = SiteTest::fixture("basic");
+    let run = site.run(&["build", "--output", "."]);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("refusing"), "{}", run.stderr);
+    assert!(site.root().join("content/_index.md").exists());
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = SiteTest::fixture("basic");
+    assert!(site.run(&["build", "--output", "one"]).success);
+    assert!(site.run(&["build", "--output", "two"]).success);
+    let one = tree(&site.root().join("one"));
+    assert!(!one.is_empty());
+    assert_eq!(one, tree(&site.root().join("two")));
+}
+
+#[test]
+fn every_page_has_the_safety_box_and_no_outside_requests() {
+    let site = SiteTest::fixture("basic");
+    assert!(site.build().success);
+    for (path, bytes) in tree(&site.public()) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        assert!(html.contains("Call 988 if you need help now."), "{path} lacks the safety text");
+        assert!(html.contains("href=tel:988"), "{path} lacks the crisis phone link");
+        for tag in html.split('<').skip(1) {
+            let tag = tag.split('>').next().unwrap_or_default();
+            let outside =
+                ["=http:", "=https:", "=//", "=\"http", "=\"//"].iter().any(|p| tag.contains(p));
+            // A canonical link names the page's public address; it is not a request.
+            let allowed =
+                tag.starts_with("link ") && tag.contains("rel=canonical") || tag.starts_with("a ");
+            assert!(!outside || allowed, "{path} requests something off the site: <{tag}>");
+        }
+    }
+}
+
+#[test]
+fn init_creates_a_site_that_builds_without_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = SiteTest { dir };
+    let run = site.run(&["init", "new-site"]);
+    assert!(run.success, "{}", run.stderr);
+    let run = site.run(&["build", "--root", "new-site"]);
+    assert!(run.success, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(site.root().join("new-site/public/guide/first-steps/index.html").exists());
+    let again = site.run(&["init", "new-site"]);
+    assert_eq!(again.code, Some(1));
+    assert!(again.stderr.contains("already contains a site"), "{}", again.stderr);
+}
+
+#[test]
+fn the_example_site_builds_without_warnings() {
+    let site = SiteTest { dir: tempfile::tempdir().unwrap() };
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for part in ["site.toml", "content", "static", "themes"] {
+        let from = repo.join(part);
+        if from.is_dir() {
+            copy_tree(&from, &site.root().join(part));
+        } else {
+            fs::copy(&from, site.root().join(part)).unwrap();
+        }
+    }
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(site.public().join("prepare/gather/index.html").exists());
+}

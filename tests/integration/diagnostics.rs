@@ -1,0 +1,128 @@
+//! One fixture per diagnostic in `tests/fixtures/invalid/<case>/`, each
+//! with the lines its build must print in `expected.txt`.
+
+use std::fs;
+
+use crate::support::{SiteTest, fixtures, tree};
+
+fn check_invalid(case: &str) {
+    let site = SiteTest::invalid(case);
+    let expected =
+        fs::read_to_string(fixtures().join("invalid").join(case).join("expected.txt")).unwrap();
+    let run = site.build();
+    assert_eq!(run.code, Some(1), "{case}: expected exit 1\n{}", run.stderr);
+    assert!(
+        run.stderr.contains(expected.trim_end()),
+        "{case}: stderr lacks\n{expected}\n--- got ---\n{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{case}: {}", run.stderr);
+    assert!(!site.public().exists(), "{case}: a failed build wrote public/");
+}
+
+macro_rules! invalid_fixtures {
+    ($($name:ident => $case:literal,)*) => {
+        $(#[test] fn $name() { check_invalid($case); })*
+
+        #[test]
+        fn every_invalid_fixture_has_a_test() {
+            let listed = [$($case),*];
+            for entry in fs::read_dir(fixtures().join("invalid")).unwrap() {
+                let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+                assert!(listed.contains(&name.as_str()), "fixture invalid/{name} has no test");
+            }
+        }
+    };
+}
+
+invalid_fixtures! {
+    front_matter_syntax => "front-matter-syntax",
+    unknown_key => "unknown-key",
+    missing_title => "missing-title",
+    missing_front_matter => "missing-front-matter",
+    unclosed_front_matter => "unclosed-front-matter",
+    duplicate_slug => "duplicate-slug",
+    broken_link => "broken-link",
+    broken_anchor => "broken-anchor",
+    unknown_template => "unknown-template",
+    duplicate_id => "duplicate-id",
+    unknown_kind => "unknown-kind",
+    config_unknown_key => "config-unknown-key",
+    config_bad_colour => "config-bad-colour",
+    missing_logo => "missing-logo",
+    missing_home => "missing-home",
+    template_syntax => "template-syntax",
+    bad_slug => "bad-slug",
+    link_outside_content => "link-outside-content",
+}
+
+#[test]
+fn all_problems_are_reported_in_one_run_sorted() {
+    let site = SiteTest::fixture("base");
+    site.write("content/b.md", "+++\ntitle = \"B\"\ndescription = \"B\"\n+++\n[x](nope.md)\n");
+    site.write("content/a.md", "+++\ntitel = \"A\"\n+++\n");
+    let run = site.build();
+    assert_eq!(run.code, Some(1));
+    let a = run.stderr.find("content/a.md:2:1").expect(&run.stderr);
+    let b = run.stderr.find("content/b.md:5:1").expect(&run.stderr);
+    assert!(a < b, "not sorted:\n{}", run.stderr);
+    assert!(run.stderr.contains("the site has 2 error(s)"), "{}", run.stderr);
+}
+
+#[test]
+fn non_utf8_file_is_reported_with_its_position() {
+    let site = SiteTest::fixture("base");
+    fs::write(site.root().join("content/latin1.md"), b"+++\ntitle = \"Caf\xe9\"\n+++\n").unwrap();
+    let run = site.build();
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr.contains("content/latin1.md:2:13: error: this file is not UTF-8 text"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn missing_site_toml_points_to_init() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = SiteTest { dir };
+    let run = site.build();
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("no site.toml"), "{}", run.stderr);
+    assert!(run.stderr.contains("carebook init"), "{}", run.stderr);
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let site = SiteTest::fixture("base");
+    assert_eq!(site.run(&["build", "--no-such-flag"]).code, Some(2));
+    assert_eq!(site.run(&["frobnicate"]).code, Some(2));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = SiteTest::fixture("basic");
+    assert!(site.build().success);
+    let before = tree(&site.public());
+    site.write("content/prepare/gather.md", "+++\ntitle = \"Broken\"\nweight = \n+++\n");
+    let run = site.build();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("left as it was"), "{}", run.stderr);
+    assert_eq!(tree(&site.public()), before, "public/ changed after a failed build");
+    let siblings: Vec<_> =
+        fs::read_dir(site.root()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(!siblings.iter().any(|n| n.to_string_lossy().contains("staging")), "{siblings:?}");
+}
+
+#[test]
+fn warnings_do_not_fail_the_build() {
+    let site = SiteTest::fixture("base");
+    site.write("content/a.md", "+++\ntitle = \"A\"\n+++\nNo description.\n");
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/a.md:1:1: warning: this page has no description"),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,0 +1,7 @@
+//! Integration tests: build fixture sites with the real `carebook` binary
+//! in temporary folders and check the files written and what the user sees
+//! on stderr.
+
+mod build;
+mod diagnostics;
+mod support;

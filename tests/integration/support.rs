@@ -1,0 +1,120 @@
+//! `SiteTest`: a fixture site copied into a temporary folder, built with the
+//! real binary.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The fixtures folder.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Copies `from` into `to`, recursively.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let relative = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(relative);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The outcome of running the binary.
+pub struct Run {
+    pub success: bool,
+    pub code: Option<i32>,
+    pub stderr: String,
+}
+
+/// A site in a temporary folder.
+pub struct SiteTest {
+    pub dir: tempfile::TempDir,
+}
+
+impl SiteTest {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Self {
+        let test = SiteTest { dir: tempfile::tempdir().unwrap() };
+        copy_tree(&fixtures().join(name), test.root());
+        test
+    }
+
+    /// The base fixture with `tests/fixtures/invalid/<case>` laid over it.
+    pub fn invalid(case: &str) -> Self {
+        let test = SiteTest::fixture("base");
+        copy_tree(&fixtures().join("invalid").join(case), test.root());
+        if test.root().join(".remove-home").exists() {
+            fs::remove_file(test.root().join("content/_index.md")).unwrap();
+        }
+        test
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, relative: &str, text: &str) {
+        let path = self.root().join(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    /// Runs `carebook <args>` in the site's folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_carebook"))
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .unwrap();
+        Run {
+            success: output.status.success(),
+            code: output.status.code(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// `carebook build` into `public/`.
+    pub fn build(&self) -> Run {
+        self.run(&["build"])
+    }
+
+    pub fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    /// A built file as text; panics with the list of files if missing.
+    pub fn read_output(&self, relative: &str) -> String {
+        let path = self.public().join(relative);
+        fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!("no {relative}; output has {:?}", tree(&self.public()).keys())
+        })
+    }
+
+    /// The `<main>` region of a built page.
+    pub fn main_of(&self, relative: &str) -> String {
+        let html = self.read_output(relative);
+        let start = html.find("<main").expect("page has <main>");
+        let end = html.find("</main>").map_or(html.len(), |e| e + "</main>".len());
+        html[start..end].to_string()
+    }
+}
+
+/// Every file under `dir` with its bytes.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let relative =
+                entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            files.insert(relative, fs::read(entry.path()).unwrap());
+        }
+    }
+    files
+}
