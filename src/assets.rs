@@ -75,6 +75,13 @@ fn with_brand_colours(css: &[u8], config: &Config) -> Vec<u8> {
             format!("\n/* Clinic colours from site.toml */\n:root{{{declarations}}}\n").as_bytes(),
         );
     }
+    // @page cannot read custom properties, so the paper is written out here.
+    let print = &config.print;
+    let page_rule = format!(
+        "\n/* Paper from site.toml [print] */\n@page{{size:{};margin:{}}}\n",
+        print.paper, print.margin
+    );
+    out.extend_from_slice(page_rule.as_bytes());
     out
 }
 

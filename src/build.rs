@@ -7,7 +7,7 @@
 //! 5. `build_model`   rendered docs -> `Site` (sections and pages)
 //! 6. `validate`      `&Site` -> diagnostics (anchors, templates, descriptions)
 //! 7. `render_site`   `&Site` + templates -> `OutputSet` (in memory)
-//! 8. `postprocess`   minify HTML
+//! 8. `postprocess`   minify HTML, then add the manifest and service worker
 //! 9. `write_output`  stage beside the output folder, then swap it in
 //!
 //! Stages 3-8 are pure ([`render_output`]); `serve` and `check` reuse them.
@@ -18,15 +18,19 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::assets::prepare_assets;
+use crate::checklist::parse_checklist;
 use crate::config::{Config, ConfigOverrides, load_config};
 use crate::diagnostic::{Diagnostic, sort_diagnostics};
 use crate::discover::{Sources, discover};
 use crate::error::BuildError;
+use crate::frontmatter::PageKind;
 use crate::frontmatter::{ParsedDoc, parse_document};
-use crate::markdown::render_markdown;
-use crate::model::{assign_routes, build_model};
+use crate::markdown::{RenderedDoc, RouteTable, render_with_shortcodes};
+use crate::model::{RenderedDocument, Worksheet, assign_routes, build_model};
+use crate::offline::add_offline_support;
 use crate::output::{OutputSet, write_output};
 use crate::postprocess::minify_output;
+use crate::prompts::parse_prompts;
 use crate::render::{RenderInput, load_templates, render_site, template_names};
 use crate::sitemap::{render_robots, render_sitemap};
 use crate::validate::validate_site;
@@ -87,14 +91,14 @@ pub fn render_output(config: &Config, sources: Sources) -> Result<SiteBuild, Bui
 
     let (routes, route_diagnostics) = assign_routes(&docs, &config.base_path);
     diagnostics.extend(route_diagnostics);
-    let rendered: Vec<_> = docs
+    let rendered: Vec<RenderedDocument> = docs
         .into_par_iter()
         .map(|doc| {
-            let rendered = render_markdown(&doc, &routes);
-            (doc, rendered)
+            let (rendered, worksheet) = render_document(&doc, &routes);
+            (doc, rendered, worksheet)
         })
         .collect();
-    for (_, doc) in &rendered {
+    for (_, doc, _) in &rendered {
         diagnostics.extend(doc.diagnostics.iter().cloned());
     }
 
@@ -133,11 +137,28 @@ pub fn render_output(config: &Config, sources: Sources) -> Result<SiteBuild, Bui
     files.insert("sitemap.xml".into(), render_sitemap(&site, config).into_bytes());
     files.insert("robots.txt".into(), render_robots(config).into_bytes());
     minify_output(&mut files);
+    add_offline_support(&mut files, config, &tera)?;
     Ok(SiteBuild {
         files,
         warnings: diagnostics,
         page_count: site.sections.len() + site.pages.len(),
     })
+}
+
+/// Stage 4 for one document: guidance is Markdown (with shortcodes);
+/// prompts and checklists are read into their worksheet.
+fn render_document(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Option<Worksheet>) {
+    match doc.kind {
+        PageKind::Guidance => (render_with_shortcodes(doc, routes), None),
+        PageKind::Prompts(_) => {
+            let (rendered, collection) = parse_prompts(doc, routes);
+            (rendered, Some(Worksheet::Prompts(collection)))
+        }
+        PageKind::Checklist(_) => {
+            let (rendered, checklist) = parse_checklist(doc, routes);
+            (rendered, Some(Worksheet::Checklist(checklist)))
+        }
+    }
 }
 
 /// Parses every file in parallel; drafts are dropped unless asked for.

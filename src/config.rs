@@ -37,7 +37,23 @@ pub struct Config {
     pub theme: String,
     pub clinic: Clinic,
     pub safety: Safety,
+    pub print: PrintSettings,
     pub include_drafts: bool,
+}
+
+/// Paper for printed worksheets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintSettings {
+    /// `letter` or `A4`, as CSS `@page { size }` spells them.
+    pub paper: String,
+    /// A CSS length such as `15mm` or `0.6in`.
+    pub margin: String,
+}
+
+impl Default for PrintSettings {
+    fn default() -> Self {
+        PrintSettings { paper: "letter".into(), margin: "15mm".into() }
+    }
 }
 
 /// The clinic publishing the guide.
@@ -82,6 +98,15 @@ struct RawConfig {
     clinic: RawClinic,
     #[serde(default)]
     safety: RawSafety,
+    #[serde(default)]
+    print: RawPrint,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrint {
+    paper: Option<Spanned<String>>,
+    margin: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -202,6 +227,7 @@ pub fn parse_config(
         accent: colour(raw.clinic.colors.accent, "accent"),
     };
 
+    let print = read_print(raw.print, &mut diagnostics, &position_of);
     if raw.title.trim().is_empty() {
         diagnostics.push(
             Diagnostic::error(file, Position::start(), "the site title is empty")
@@ -230,6 +256,7 @@ pub fn parse_config(
             colors,
         },
         safety: Safety { title: raw.safety.title, text: raw.safety.text, phone: raw.safety.phone },
+        print,
         include_drafts: overrides.include_drafts,
     })
 }
@@ -249,6 +276,55 @@ impl Config {
         let origin_end = self.base_url.len() - (self.base_path.len() - 1);
         format!("{}{}", &self.base_url[..origin_end], url)
     }
+}
+
+/// Reads `[print]`: paper `letter` or `a4`, and a margin with a unit.
+fn read_print(
+    raw: RawPrint,
+    diagnostics: &mut Vec<Diagnostic>,
+    position_of: &dyn Fn(std::ops::Range<usize>) -> Position,
+) -> PrintSettings {
+    let file = Path::new(CONFIG_FILE);
+    let mut print = PrintSettings::default();
+    if let Some(paper) = raw.paper {
+        match paper.get_ref().trim().to_ascii_lowercase().as_str() {
+            "letter" => print.paper = "letter".into(),
+            "a4" => print.paper = "A4".into(),
+            other => diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    position_of(paper.span()),
+                    format!("print paper {other:?} is not supported"),
+                )
+                .with_hint("use paper = \"letter\" or paper = \"a4\""),
+            ),
+        }
+    }
+    if let Some(margin) = raw.margin {
+        let value = margin.get_ref().trim().to_ascii_lowercase();
+        if is_css_length(&value) {
+            print.margin = value;
+        } else {
+            diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    position_of(margin.span()),
+                    format!("print margin {value:?} is not a length"),
+                )
+                .with_hint("write a number with a unit, e.g. \"15mm\", \"1.5cm\" or \"0.6in\""),
+            );
+        }
+    }
+    print
+}
+
+fn is_css_length(value: &str) -> bool {
+    ["mm", "cm", "in", "pt"].iter().any(|unit| {
+        // Anything above 50 of any unit would leave no room to write.
+        value
+            .strip_suffix(unit)
+            .is_some_and(|n| n.parse::<f64>().is_ok_and(|n| (0.0..=50.0).contains(&n)))
+    })
 }
 
 /// Splits `https://host/path/` into (`https://host/path`, `/path/`).
@@ -354,6 +430,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.clinic.colors.primary.as_deref(), Some("#11aa55"));
+    }
+
+    #[test]
+    fn print_settings_are_read_and_checked() {
+        let config =
+            parse("title = \"G\"\nbase_url = \"https://e.org\"\n[print]\npaper = \"A4\"\nmargin = \"12mm\"\n").unwrap();
+        assert_eq!(config.print, PrintSettings { paper: "A4".into(), margin: "12mm".into() });
+        let errors =
+            parse("title = \"G\"\nbase_url = \"https://e.org\"\n[print]\npaper = \"legal\"\nmargin = \"wide\"\n").unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].position, Position::new(4, 9));
     }
 
     #[test]

@@ -45,12 +45,34 @@ pub struct CommonMeta {
 pub enum PageKind {
     /// Ordinary guidance: Markdown text.
     Guidance,
+    /// Questions a patient answers in an on-device journal.
+    Prompts(PromptsSettings),
+    /// Items a patient ticks, once or day by day.
+    Checklist(ChecklistSettings),
 }
 
 impl PageKind {
     /// The names authors write in `kind = "..."`.
-    pub const NAMES: &'static [&'static str] = &["page"];
+    pub const NAMES: &'static [&'static str] = &["page", "prompts", "checklist"];
 }
+
+/// Front matter of a prompt collection.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PromptsSettings {
+    /// Another collection shown beside this one (a content path), and where
+    /// the author wrote it.
+    pub alongside: Option<(String, Position)>,
+}
+
+/// Front matter of a checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ChecklistSettings {
+    /// 0 for a one-off list; N for a habit tracker repeated daily for N days.
+    pub repeat_days: u32,
+}
+
+/// How many days a daily checklist runs when the author does not say.
+pub const DEFAULT_REPEAT_DAYS: u32 = 14;
 
 /// A content file after its front matter was read.
 #[derive(Debug, Clone)]
@@ -72,36 +94,66 @@ struct KindProbe {
     kind: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PageFrontMatter {
-    title: Option<String>,
-    description: Option<String>,
-    #[serde(default)]
-    weight: i64,
-    #[serde(default)]
-    draft: bool,
-    slug: Option<Spanned<String>>,
-    template: Option<Spanned<String>>,
-    updated: Option<Spanned<Datetime>>,
-    reviewed: Option<Spanned<Datetime>>,
-    #[allow(dead_code)] // read by KindProbe; listed so that it is a known key
-    kind: Option<String>,
+/// Declares a front-matter struct with the fields every kind shares plus
+/// its own, so each kind rejects keys that belong to another.
+macro_rules! front_matter_struct {
+    ($name:ident { $($extra:tt)* }) => {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct $name {
+            title: Option<String>,
+            description: Option<String>,
+            #[serde(default)]
+            weight: i64,
+            #[serde(default)]
+            draft: bool,
+            template: Option<Spanned<String>>,
+            updated: Option<Spanned<Datetime>>,
+            reviewed: Option<Spanned<Datetime>>,
+            $($extra)*
+        }
+
+        impl $name {
+            fn take_common(&mut self) -> RawCommon {
+                RawCommon {
+                    title: self.title.take(),
+                    description: self.description.take(),
+                    weight: self.weight,
+                    draft: self.draft,
+                    template: self.template.take(),
+                    updated: self.updated.take(),
+                    reviewed: self.reviewed.take(),
+                }
+            }
+        }
+    };
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SectionFrontMatter {
-    title: Option<String>,
-    description: Option<String>,
-    #[serde(default)]
-    weight: i64,
-    #[serde(default)]
-    draft: bool,
-    template: Option<Spanned<String>>,
-    updated: Option<Spanned<Datetime>>,
-    reviewed: Option<Spanned<Datetime>>,
-}
+front_matter_struct!(SectionFrontMatter {});
+
+front_matter_struct!(GuidanceFrontMatter {
+    slug: Option<Spanned<String>>,
+    #[allow(dead_code)] // read by KindProbe; listed so that it is a known key
+    kind: Option<String>,
+});
+
+front_matter_struct!(PromptsFrontMatter {
+    slug: Option<Spanned<String>>,
+    #[allow(dead_code)]
+    kind: Option<String>,
+    /// A collection to show beside this one, e.g. "intention/set-your-intention.md".
+    alongside: Option<Spanned<String>>,
+});
+
+front_matter_struct!(ChecklistFrontMatter {
+    slug: Option<Spanned<String>>,
+    #[allow(dead_code)]
+    kind: Option<String>,
+    /// "daily" makes a habit tracker.
+    repeat: Option<Spanned<String>>,
+    /// How many days a daily checklist runs.
+    days: Option<Spanned<i64>>,
+});
 
 /// The pieces of a file around its front matter.
 #[derive(Debug, PartialEq, Eq)]
@@ -168,40 +220,43 @@ pub fn parse_document(file: &SourceFile) -> Result<ParsedDoc, Vec<Diagnostic>> {
         Position::of_offset(block, span.start).shifted_by_lines(first_line)
     };
 
+    let mut diagnostics = Vec::new();
     let (fields, slug, kind) = match role {
         Role::Section => {
-            let fm: SectionFrontMatter = toml::from_str(block).map_err(toml_error)?;
-            let fields = RawCommon {
-                title: fm.title,
-                description: fm.description,
-                weight: fm.weight,
-                draft: fm.draft,
-                template: fm.template,
-                updated: fm.updated,
-                reviewed: fm.reviewed,
-            };
-            (fields, None, PageKind::Guidance)
+            let mut fm: SectionFrontMatter = toml::from_str(block).map_err(toml_error)?;
+            (fm.take_common(), None, PageKind::Guidance)
         }
         Role::Page => {
             let probe: KindProbe = toml::from_str(block).map_err(toml_error)?;
-            let kind = read_kind(probe.kind, path, &position_in_block)?;
-            let fm: PageFrontMatter = toml::from_str(block).map_err(toml_error)?;
-            let slug =
-                fm.slug.map(|s| (s.get_ref().trim().to_string(), position_in_block(s.span())));
-            let fields = RawCommon {
-                title: fm.title,
-                description: fm.description,
-                weight: fm.weight,
-                draft: fm.draft,
-                template: fm.template,
-                updated: fm.updated,
-                reviewed: fm.reviewed,
-            };
-            (fields, slug, kind)
+            match read_kind(probe.kind, path, &position_in_block)? {
+                KindName::Guidance => {
+                    let mut fm: GuidanceFrontMatter = toml::from_str(block).map_err(toml_error)?;
+                    (fm.take_common(), fm.slug, PageKind::Guidance)
+                }
+                KindName::Prompts => {
+                    let mut fm: PromptsFrontMatter = toml::from_str(block).map_err(toml_error)?;
+                    let alongside = fm.alongside.take().map(|a| {
+                        let target = a.get_ref().trim().trim_start_matches("@/").to_string();
+                        (target, position_in_block(a.span()))
+                    });
+                    (fm.take_common(), fm.slug, PageKind::Prompts(PromptsSettings { alongside }))
+                }
+                KindName::Checklist => {
+                    let mut fm: ChecklistFrontMatter = toml::from_str(block).map_err(toml_error)?;
+                    let settings = checklist_settings(
+                        fm.repeat.take(),
+                        fm.days.take(),
+                        path,
+                        &position_in_block,
+                        &mut diagnostics,
+                    );
+                    (fm.take_common(), fm.slug, PageKind::Checklist(settings))
+                }
+            }
         }
     };
+    let slug = slug.map(|s| (s.get_ref().trim().to_string(), position_in_block(s.span())));
 
-    let mut diagnostics = Vec::new();
     let meta = fields.into_meta(path, &position_in_block, &mut diagnostics);
     if let Some((slug_text, position)) = &slug
         && !is_valid_slug(slug_text)
@@ -288,14 +343,23 @@ impl RawCommon {
     }
 }
 
+/// The kinds, before their own front matter is read.
+enum KindName {
+    Guidance,
+    Prompts,
+    Checklist,
+}
+
 fn read_kind(
     kind: Option<Spanned<String>>,
     path: &Path,
     position_in_block: &dyn Fn(std::ops::Range<usize>) -> Position,
-) -> Result<PageKind, Vec<Diagnostic>> {
-    let Some(kind) = kind else { return Ok(PageKind::Guidance) };
+) -> Result<KindName, Vec<Diagnostic>> {
+    let Some(kind) = kind else { return Ok(KindName::Guidance) };
     match kind.get_ref().as_str() {
-        "page" => Ok(PageKind::Guidance),
+        "page" => Ok(KindName::Guidance),
+        "prompts" => Ok(KindName::Prompts),
+        "checklist" => Ok(KindName::Checklist),
         other => {
             let hint = match crate::diagnostic::nearest_name(other, PageKind::NAMES) {
                 Some(name) => format!("did you mean kind = \"{name}\"?"),
@@ -311,6 +375,61 @@ fn read_kind(
             ])
         }
     }
+}
+
+/// Reads `repeat = "daily"` and `days = N`.
+fn checklist_settings(
+    repeat: Option<Spanned<String>>,
+    days: Option<Spanned<i64>>,
+    path: &Path,
+    position_in_block: &dyn Fn(std::ops::Range<usize>) -> Position,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ChecklistSettings {
+    let daily = match &repeat {
+        None => false,
+        Some(r) if r.get_ref() == "daily" => true,
+        Some(r) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    position_in_block(r.span()),
+                    format!("unknown repeat {:?}", r.get_ref()),
+                )
+                .with_hint("write repeat = \"daily\" for a habit tracker, or leave repeat out"),
+            );
+            false
+        }
+    };
+    let repeat_days = match days {
+        None if daily => DEFAULT_REPEAT_DAYS,
+        None => 0,
+        Some(d) if !daily => {
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    position_in_block(d.span()),
+                    "days only applies to a daily checklist",
+                )
+                .with_hint("add repeat = \"daily\", or remove days"),
+            );
+            0
+        }
+        Some(d) => match u32::try_from(*d.get_ref()) {
+            Ok(n @ 1..=366) => n,
+            _ => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        path,
+                        position_in_block(d.span()),
+                        format!("days = {} is out of range", d.get_ref()),
+                    )
+                    .with_hint("a daily checklist runs for 1 to 366 days"),
+                );
+                DEFAULT_REPEAT_DAYS
+            }
+        },
+    };
+    ChecklistSettings { repeat_days }
 }
 
 fn is_valid_slug(slug: &str) -> bool {
@@ -389,6 +508,42 @@ mod tests {
             .unwrap_err();
         assert_eq!(errors[0].position, Position::new(3, 8));
         assert_eq!(errors[0].hint.as_deref(), Some("did you mean kind = \"page\"?"));
+    }
+
+    #[test]
+    fn kinds_have_their_own_keys() {
+        let doc = parse_document(&file(
+            "a.md",
+            "+++\ntitle = \"A\"\nkind = \"checklist\"\nrepeat = \"daily\"\n+++\n",
+        ))
+        .unwrap();
+        assert_eq!(doc.kind, PageKind::Checklist(ChecklistSettings { repeat_days: 14 }));
+        let errors = parse_document(&file("a.md", "+++\ntitle = \"A\"\nrepeat = \"daily\"\n+++\n"))
+            .unwrap_err();
+        assert_eq!(errors[0].message, "unknown key `repeat`");
+        let doc = parse_document(&file(
+            "a.md",
+            "+++\ntitle = \"A\"\nkind = \"prompts\"\nalongside = \"b/c.md\"\n+++\n",
+        ))
+        .unwrap();
+        let PageKind::Prompts(settings) = doc.kind else { panic!() };
+        assert_eq!(settings.alongside, Some(("b/c.md".to_string(), Position::new(4, 13))));
+    }
+
+    #[test]
+    fn days_need_a_daily_repeat_and_a_sane_range() {
+        let errors = parse_document(&file(
+            "a.md",
+            "+++\ntitle = \"A\"\nkind = \"checklist\"\ndays = 3\n+++\n",
+        ))
+        .unwrap_err();
+        assert_eq!(errors[0].message, "days only applies to a daily checklist");
+        let errors = parse_document(&file(
+            "a.md",
+            "+++\ntitle = \"A\"\nkind = \"checklist\"\nrepeat = \"daily\"\ndays = 0\n+++\n",
+        ))
+        .unwrap_err();
+        assert_eq!(errors[0].position, Position::new(5, 8));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod assets;
 pub mod build;
+pub mod checklist;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
@@ -15,12 +16,15 @@ pub mod frontmatter;
 pub mod init;
 pub mod markdown;
 pub mod model;
+pub mod offline;
 pub mod output;
 pub mod postprocess;
+pub mod prompts;
 pub mod render;
 pub mod sitemap;
 pub mod theme;
 pub mod validate;
+pub mod worksheets;
 
 pub use build::{BuildOptions, BuildReport, SiteBuild, build, render_output};
 pub use diagnostic::{Diagnostic, Position, Severity};

@@ -43,7 +43,41 @@ pub struct RenderedDoc {
     /// Every `id` the page defines that a link may point at.
     pub anchors: HashSet<String>,
     pub links: Vec<InternalLink>,
+    /// Worksheets embedded with a shortcode, in order; embed `n` is marked
+    /// in `html` by [`embed_marker`]`(n)`.
+    pub embeds: Vec<Embed>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Which kind of worksheet a shortcode embeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbedKind {
+    Checklist,
+    Prompts,
+}
+
+impl EmbedKind {
+    pub fn shortcode(self) -> &'static str {
+        match self {
+            EmbedKind::Checklist => "checklist",
+            EmbedKind::Prompts => "prompts",
+        }
+    }
+}
+
+/// `{{ checklist(path="prepare/gather.md") }}` in a page's body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Embed {
+    pub kind: EmbedKind,
+    /// Content path of the embedded page.
+    pub target: String,
+    pub position: Position,
+}
+
+/// The HTML comment a shortcode leaves in the rendered body, replaced by the
+/// worksheet when the page is rendered through the theme.
+pub fn embed_marker(index: usize) -> String {
+    format!("<!--carebook-embed:{index}-->")
 }
 
 /// Maps byte offsets of a text to line and column quickly (binary search
@@ -82,17 +116,45 @@ fn markdown_options() -> Options {
 
 /// Renders one document's body.
 pub fn render_markdown(doc: &ParsedDoc, routes: &RouteTable) -> RenderedDoc {
-    let lines = LineIndex::new(&doc.body, doc.body_first_line);
-    let mut state = RenderState { doc, routes, lines: &lines, rendered: RenderedDoc::default() };
+    render_body(doc, &doc.body, routes, Vec::new(), Vec::new())
+}
+
+/// Renders a guidance page or section body, whose lines may hold shortcodes.
+pub fn render_with_shortcodes(doc: &ParsedDoc, routes: &RouteTable) -> RenderedDoc {
+    let (body, embeds, diagnostics) = expand_shortcodes(doc, routes);
+    render_body(doc, &body, routes, embeds, diagnostics)
+}
+
+fn render_body(
+    doc: &ParsedDoc,
+    body: &str,
+    routes: &RouteTable,
+    embeds: Vec<Embed>,
+    diagnostics: Vec<Diagnostic>,
+) -> RenderedDoc {
+    let lines = LineIndex::new(body, doc.body_first_line);
+    let rendered = RenderedDoc { embeds, diagnostics, ..RenderedDoc::default() };
+    let mut state = RenderState { doc, routes, lines: &lines, rendered };
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<(Event, Vec<Event>, usize)> = None;
 
-    for (event, range) in Parser::new_ext(&doc.body, markdown_options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         let event = match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest_url = state.resolve_link(dest_url, range.start);
                 Event::Start(Tag::Link { link_type, dest_url, title, id })
             }
+            // A task box in guidance text is not something to tick (that is
+            // what checklists are for); give it a name screen readers can
+            // read instead of an unlabelled form control.
+            Event::TaskListMarker(done) => Event::InlineHtml(
+                if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\">"
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done\">"
+                }
+                .into(),
+            ),
             Event::Start(Tag::FootnoteDefinition(ref name)) => {
                 state.rendered.anchors.insert(name.to_string());
                 event
@@ -116,7 +178,7 @@ pub fn render_markdown(doc: &ParsedDoc, routes: &RouteTable) -> RenderedDoc {
         }
     }
     let mut rendered = state.rendered;
-    rendered.html.reserve(doc.body.len() * 3 / 2);
+    rendered.html.reserve(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
 }
@@ -438,6 +500,34 @@ mod tests {
     }
 
     #[test]
+    fn shortcodes_become_markers_outside_code_blocks() {
+        let body = "Intro\n\n{{ checklist(path=\"prepare/gather.md\") }}\n\n```\n{{ checklist(path=\"x.md\") }}\n```\n";
+        let rendered = render_with_shortcodes(&doc("a.md", body), &routes());
+        assert!(rendered.diagnostics.is_empty(), "{:?}", rendered.diagnostics);
+        assert_eq!(rendered.embeds.len(), 1);
+        assert_eq!(rendered.embeds[0].target, "prepare/gather.md");
+        assert_eq!(rendered.embeds[0].position, Position::new(7, 1));
+        assert!(rendered.html.contains(&embed_marker(0)), "{}", rendered.html);
+        assert!(
+            rendered.html.contains("<code>{{ checklist(path=\"x.md\") }}"),
+            "{}",
+            rendered.html
+        );
+    }
+
+    #[test]
+    fn bad_shortcodes_are_errors() {
+        let body = "{{ checklst(path=\"prepare/gather.md\") }}\n{{ prompts(path=\"prepare/gaher.md\") }}\n";
+        let rendered = render_with_shortcodes(&doc("a.md", body), &routes());
+        assert_eq!(rendered.diagnostics[0].message, "unknown shortcode \"checklst\"");
+        assert_eq!(rendered.diagnostics[1].position, Position::new(6, 1));
+        assert_eq!(
+            rendered.diagnostics[1].hint.as_deref(),
+            Some("did you mean path=\"prepare/gather.md\"? Paths start from content/")
+        );
+    }
+
+    #[test]
     fn extensions_are_enabled() {
         let rendered = render_markdown(
             &doc(
@@ -451,5 +541,198 @@ mod tests {
         assert!(rendered.html.contains("<del>old</del>"));
         assert!(rendered.html.contains("“quoted”"));
         assert!(rendered.html.contains("footnote-definition"));
+    }
+}
+
+/// Replaces each shortcode line (`{{ checklist(path="...") }}` alone on a
+/// line, outside code blocks) with an embed marker. Line numbers stay the
+/// same, so positions after it are unchanged.
+fn expand_shortcodes(
+    doc: &ParsedDoc,
+    routes: &RouteTable,
+) -> (String, Vec<Embed>, Vec<Diagnostic>) {
+    let mut body = String::with_capacity(doc.body.len());
+    let mut embeds = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut fence: Option<&str> = None;
+    for (index, line) in doc.body.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim();
+        let position =
+            Position::new(doc.body_first_line + index, line.len() - line.trim_start().len() + 1);
+        if let Some(marker) = fence {
+            if trimmed.starts_with(marker) {
+                fence = None;
+            }
+        } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+        } else if let Some(call) = trimmed.strip_prefix("{{").and_then(|t| t.strip_suffix("}}")) {
+            match parse_shortcode(call.trim(), routes) {
+                Ok((kind, target)) => {
+                    body.push_str(&embed_marker(embeds.len()));
+                    body.push_str(if line.ends_with('\n') { "\n" } else { "" });
+                    embeds.push(Embed { kind, target, position });
+                    continue;
+                }
+                Err((message, hint)) => diagnostics
+                    .push(Diagnostic::error(&doc.display_path, position, message).with_hint(hint)),
+            }
+        }
+        body.push_str(line);
+    }
+    (body, embeds, diagnostics)
+}
+
+/// `checklist(path="prepare/gather.md")` -> (Checklist, "prepare/gather.md").
+fn parse_shortcode(
+    call: &str,
+    routes: &RouteTable,
+) -> Result<(EmbedKind, String), (String, String)> {
+    let usage =
+        "write it as {{ checklist(path=\"prepare/gather.md\") }} or {{ prompts(path=\"...\") }}";
+    let (name, args) = call
+        .split_once('(')
+        .ok_or_else(|| (format!("{{{{ {call} }}}} is not a shortcode"), usage.to_string()))?;
+    let kind = match name.trim() {
+        "checklist" => EmbedKind::Checklist,
+        "prompts" => EmbedKind::Prompts,
+        other => {
+            return Err((
+                format!("unknown shortcode {other:?}"),
+                "the shortcodes are checklist and prompts".into(),
+            ));
+        }
+    };
+    let args = args
+        .trim()
+        .strip_suffix(')')
+        .ok_or_else(|| ("the shortcode is missing its closing )".to_string(), usage.to_string()))?;
+    let path = args
+        .trim()
+        .strip_prefix("path")
+        .map(str::trim_start)
+        .and_then(|a| a.strip_prefix('='))
+        .map(|a| a.trim().trim_matches(['"', '\'']))
+        .ok_or_else(|| ("the shortcode needs a path".to_string(), usage.to_string()))?;
+    let target = normalise_path("", path.trim_start_matches("@/"))
+        .ok_or_else(|| (format!("the path {path:?} points outside content/"), usage.to_string()))?;
+    if !routes.contains_key(&target) {
+        let hint = match nearest_route(&target, routes) {
+            Some(near) => format!("did you mean path=\"{near}\"? Paths start from content/"),
+            None => "paths start from content/, e.g. path=\"prepare/gather.md\"".to_string(),
+        };
+        return Err((
+            format!("the shortcode points to content/{target}, which does not exist"),
+            hint,
+        ));
+    }
+    Ok((kind, target))
+}
+
+/// `{#id .class key="a value"}` written at the end of a heading or item.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attributes {
+    pub id: Option<String>,
+    pub classes: Vec<String>,
+    pub pairs: Vec<(String, String)>,
+}
+
+/// Splits a trailing `{...}` attribute block off `line`. Unlike
+/// pulldown-cmark's heading attributes, values may be quoted and hold spaces
+/// (`low="Not at all"`), which scale prompts need.
+pub fn split_attributes(line: &str) -> (&str, Option<Attributes>) {
+    let trimmed = line.trim_end();
+    let Some(open) = trimmed.rfind('{').filter(|_| trimmed.ends_with('}')) else {
+        return (trimmed, None);
+    };
+    let inner = &trimmed[open + 1..trimmed.len() - 1];
+    let mut attributes = Attributes::default();
+    let mut rest = inner.trim_start();
+    while !rest.is_empty() {
+        let (token, after) = next_attribute_token(rest);
+        if let Some(id) = token.strip_prefix('#') {
+            attributes.id = Some(id.to_string());
+        } else if let Some(class) = token.strip_prefix('.') {
+            attributes.classes.push(class.to_string());
+        } else if let Some((key, value)) = token.split_once('=') {
+            attributes.pairs.push((key.to_string(), value.trim_matches('"').to_string()));
+        } else {
+            // Not an attribute block after all (e.g. "{curly} text").
+            return (trimmed, None);
+        }
+        rest = after.trim_start();
+    }
+    (trimmed[..open].trim_end(), Some(attributes))
+}
+
+/// One token of an attribute block: up to the next space outside quotes.
+fn next_attribute_token(text: &str) -> (&str, &str) {
+    let mut in_quotes = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            c if c.is_whitespace() && !in_quotes => return (&text[..i], &text[i..]),
+            _ => {}
+        }
+    }
+    (text, "")
+}
+
+/// Renders the part `start..end` of a document's body as Markdown of its
+/// own, keeping file positions and link resolution relative to the document.
+pub fn render_fragment(
+    doc: &ParsedDoc,
+    start: usize,
+    end: usize,
+    routes: &RouteTable,
+) -> RenderedDoc {
+    let end = end.min(doc.body.len()).max(start);
+    let first_line = doc.body_first_line + doc.body[..start].matches('\n').count();
+    let fragment = ParsedDoc {
+        body: doc.body[start..end].to_string(),
+        body_first_line: first_line,
+        ..doc.clone()
+    };
+    render_markdown(&fragment, routes)
+}
+
+/// Renders `text`, which starts on line `line` of the document's file.
+pub fn render_text(doc: &ParsedDoc, text: &str, line: usize, routes: &RouteTable) -> RenderedDoc {
+    let fragment = ParsedDoc { body: text.to_string(), body_first_line: line, ..doc.clone() };
+    render_markdown(&fragment, routes)
+}
+
+/// Renders one line of inline Markdown (a checklist item) without the
+/// paragraph around it.
+pub fn render_inline(doc: &ParsedDoc, text: &str, line: usize, routes: &RouteTable) -> RenderedDoc {
+    let mut rendered = render_text(doc, text, line, routes);
+    let html = rendered.html.trim_end();
+    if let Some(inner) = html.strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>")) {
+        rendered.html = inner.to_string();
+    }
+    rendered
+}
+
+#[cfg(test)]
+mod attribute_tests {
+    use super::*;
+
+    #[test]
+    fn attribute_blocks_allow_quoted_values() {
+        let (text, attrs) =
+            split_attributes("How calm are you? {#calm .scale low=\"Not at all\" high=Very}");
+        assert_eq!(text, "How calm are you?");
+        let attrs = attrs.unwrap();
+        assert_eq!(attrs.id.as_deref(), Some("calm"));
+        assert_eq!(attrs.classes, ["scale"]);
+        assert_eq!(
+            attrs.pairs,
+            [("low".to_string(), "Not at all".to_string()), ("high".into(), "Very".into())]
+        );
+    }
+
+    #[test]
+    fn text_without_a_block_is_kept() {
+        assert_eq!(split_attributes("Water"), ("Water", None));
+        assert_eq!(split_attributes("Use {curly braces} here}").1, None);
     }
 }

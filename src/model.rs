@@ -8,9 +8,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+use crate::checklist::Checklist;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::frontmatter::{CommonMeta, PageKind, ParsedDoc, Role};
 use crate::markdown::{RenderedDoc, RouteTable};
+use crate::prompts::PromptCollection;
 
 /// Index of a section in [`Site::sections`].
 pub type SectionId = usize;
@@ -44,7 +46,19 @@ pub struct Page {
     pub entry: Entry,
     pub kind: PageKind,
     pub section: SectionId,
+    /// The questions or items of a `prompts` or `checklist` page.
+    pub worksheet: Option<Worksheet>,
 }
+
+/// What a patient fills in or ticks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Worksheet {
+    Prompts(PromptCollection),
+    Checklist(Checklist),
+}
+
+/// A document after `render_md`: its front matter, HTML and worksheet.
+pub type RenderedDocument = (ParsedDoc, RenderedDoc, Option<Worksheet>);
 
 /// The whole site, ready to validate and render.
 #[derive(Debug, Clone, Default)]
@@ -102,13 +116,13 @@ pub fn assign_routes(docs: &[ParsedDoc], base_path: &str) -> (RouteTable, Vec<Di
 
 /// Arranges rendered documents into sections and pages.
 pub fn build_model(
-    docs: Vec<(ParsedDoc, RenderedDoc)>,
+    docs: Vec<RenderedDocument>,
     routes: &RouteTable,
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut site = Site::default();
     let mut section_by_dir: BTreeMap<String, SectionId> = BTreeMap::new();
     let mut page_docs = Vec::new();
-    for (doc, rendered) in docs {
+    for (doc, rendered, worksheet) in docs {
         let Some(url) = routes.get(&doc.content_path).cloned() else { continue };
         let entry = Entry {
             content_path: doc.content_path.clone(),
@@ -127,7 +141,7 @@ pub fn build_model(
                     subsections: Vec::new(),
                 });
             }
-            Role::Page => page_docs.push((entry, doc.kind)),
+            Role::Page => page_docs.push((entry, doc.kind, worksheet)),
         }
     }
     let Some(&root) = section_by_dir.get("") else {
@@ -146,10 +160,10 @@ pub fn build_model(
             site.sections[parent].subsections.push(id);
         }
     }
-    for (entry, kind) in page_docs {
+    for (entry, kind, worksheet) in page_docs {
         let section = nearest_section(dir_of(&entry.content_path), &section_by_dir);
         site.sections[section].pages.push(site.pages.len());
-        site.pages.push(Page { entry, kind, section });
+        site.pages.push(Page { entry, kind, section, worksheet });
     }
     sort_children(&mut site);
     Ok(site)
@@ -207,6 +221,11 @@ impl Site {
         }
         chain.reverse();
         chain
+    }
+
+    /// The page published from `content_path`, if any.
+    pub fn page_by_path(&self, content_path: &str) -> Option<&Page> {
+        self.pages.iter().find(|p| p.entry.content_path == content_path)
     }
 
     /// Every section and page, as entries, in a stable order.
@@ -267,9 +286,11 @@ mod tests {
             doc("top.md", "Top", 0, None),
         ];
         let (routes, _) = assign_routes(&docs, "/");
-        let site =
-            build_model(docs.into_iter().map(|d| (d, RenderedDoc::default())).collect(), &routes)
-                .unwrap();
+        let site = build_model(
+            docs.into_iter().map(|d| (d, RenderedDoc::default(), None)).collect(),
+            &routes,
+        )
+        .unwrap();
         let a = &site.sections[1];
         let titles: Vec<&str> =
             a.pages.iter().map(|&p| site.pages[p].entry.meta.title.as_str()).collect();
@@ -282,9 +303,11 @@ mod tests {
     fn a_site_without_a_home_page_is_an_error() {
         let docs = vec![doc("a.md", "A", 0, None)];
         let (routes, _) = assign_routes(&docs, "/");
-        let errors =
-            build_model(docs.into_iter().map(|d| (d, RenderedDoc::default())).collect(), &routes)
-                .unwrap_err();
+        let errors = build_model(
+            docs.into_iter().map(|d| (d, RenderedDoc::default(), None)).collect(),
+            &routes,
+        )
+        .unwrap_err();
         assert_eq!(errors[0].message, "the site has no home page");
     }
 }

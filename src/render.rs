@@ -6,6 +6,7 @@
 //! so the theme contract in docs/site-format.md is written down in one
 //! place. Pages render in parallel; the output map keeps them in path order.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
@@ -15,9 +16,11 @@ use tera::Tera;
 use crate::config::Config;
 use crate::discover::TemplateSource;
 use crate::error::BuildError;
-use crate::markdown::Heading;
+use crate::frontmatter::PageKind;
+use crate::markdown::{Heading, embed_marker};
 use crate::model::{Entry, Page, Section, SectionId, Site};
 use crate::output::OutputSet;
+use crate::worksheets::{PrintPack, WorksheetContext, print_packs, worksheet_context};
 
 /// Templates every theme must provide.
 pub const REQUIRED_TEMPLATES: &[&str] = &["index.html", "section.html", "page.html", "404.html"];
@@ -123,7 +126,7 @@ struct SiteContext<'a> {
 struct SectionContext<'a> {
     title: &'a str,
     description: &'a str,
-    content: &'a str,
+    content: Cow<'a, str>,
     url: &'a str,
     permalink: String,
     toc: Vec<&'a Heading>,
@@ -132,6 +135,8 @@ struct SectionContext<'a> {
     ancestors: Vec<Link>,
     updated: &'a str,
     reviewed: &'a str,
+    /// URL of the section's print pack, or empty if it has no worksheets.
+    print_pack: String,
 }
 
 /// `page` in page.html.
@@ -139,7 +144,7 @@ struct SectionContext<'a> {
 struct PageContext<'a> {
     title: &'a str,
     description: &'a str,
-    content: &'a str,
+    content: Cow<'a, str>,
     url: &'a str,
     permalink: String,
     toc: Vec<&'a Heading>,
@@ -148,6 +153,15 @@ struct PageContext<'a> {
     reviewed: &'a str,
     previous: Option<Link>,
     next: Option<Link>,
+}
+
+/// `pack` in print-pack.html.
+#[derive(Debug, Serialize)]
+struct PackContext<'a> {
+    title: String,
+    url: &'a str,
+    section: Link,
+    worksheets: Vec<WorksheetContext<'a>>,
 }
 
 /// What the renderer needs besides the site itself.
@@ -163,7 +177,7 @@ pub fn render_site(site: &Site, input: &RenderInput) -> Result<OutputSet, BuildE
     let site_value = tera::to_value(site_context(site, input)).map_err(|err| {
         BuildError::TemplateRender { name: "-".into(), page: "site".into(), source: err.into() }
     })?;
-    let renderer = Renderer { site, input, site_value };
+    let renderer = Renderer { site, input, site_value, packs: print_packs(site) };
 
     let sections: Vec<(String, Vec<u8>)> = (0..site.sections.len())
         .into_par_iter()
@@ -171,9 +185,19 @@ pub fn render_site(site: &Site, input: &RenderInput) -> Result<OutputSet, BuildE
         .collect::<Result<_, _>>()?;
     let pages: Vec<(String, Vec<u8>)> =
         site.pages.par_iter().map(|page| renderer.render_page(page)).collect::<Result<_, _>>()?;
-    let mut output: OutputSet = sections.into_iter().chain(pages).collect();
+    let packs: Vec<(String, Vec<u8>)> = renderer
+        .packs
+        .par_iter()
+        .map(|pack| renderer.render_pack(pack))
+        .collect::<Result<_, _>>()?;
+    let mut output: OutputSet = sections.into_iter().chain(pages).chain(packs).collect();
     let not_found = renderer.render("404.html", "404.html", "/404.html", |_| Ok(()))?;
     output.insert("404.html".to_string(), not_found);
+    if input.tera.get_template_names().any(|name| name == "offline.html") {
+        let url = format!("{}offline/", input.config.base_path);
+        let offline = renderer.render("offline.html", "offline.html", &url, |_| Ok(()))?;
+        output.insert(crate::offline::OFFLINE_PAGE.to_string(), offline);
+    }
     Ok(output)
 }
 
@@ -181,6 +205,7 @@ struct Renderer<'a> {
     site: &'a Site,
     input: &'a RenderInput<'a>,
     site_value: tera::Value,
+    packs: Vec<PrintPack<'a>>,
 }
 
 impl Renderer<'_> {
@@ -189,7 +214,7 @@ impl Renderer<'_> {
         let entry = &section.entry;
         let default = if id == self.site.root { "index.html" } else { "section.html" };
         let template = entry.meta.template.as_ref().map_or(default, |(name, _)| name.as_str());
-        let context = self.section_context(section, id);
+        let context = self.section_context(section, id)?;
         let html =
             self.render(template, &entry.display_path.to_string_lossy(), &entry.url, |c| {
                 c.insert("section", &context);
@@ -200,14 +225,71 @@ impl Renderer<'_> {
 
     fn render_page(&self, page: &Page) -> Result<(String, Vec<u8>), BuildError> {
         let entry = &page.entry;
-        let template = entry.meta.template.as_ref().map_or("page.html", |(name, _)| name.as_str());
-        let context = self.page_context(page);
+        let default = match page.kind {
+            PageKind::Guidance => "page.html",
+            PageKind::Prompts(_) => "prompts.html",
+            PageKind::Checklist(_) => "checklist.html",
+        };
+        let template = entry.meta.template.as_ref().map_or(default, |(name, _)| name.as_str());
+        let context = self.page_context(page)?;
+        let worksheet = worksheet_context(self.site, page);
         let html =
             self.render(template, &entry.display_path.to_string_lossy(), &entry.url, |c| {
                 c.insert("page", &context);
+                if let Some(worksheet) = &worksheet {
+                    worksheet.insert_into(c);
+                }
                 Ok(())
             })?;
         Ok((self.output_path(&entry.url), html))
+    }
+
+    fn render_pack(&self, pack: &PrintPack) -> Result<(String, Vec<u8>), BuildError> {
+        let section = &self.site.sections[pack.section].entry;
+        let title = if pack.section == self.site.root {
+            "All worksheets".to_string()
+        } else {
+            format!("Worksheets: {}", section.meta.title)
+        };
+        let context = PackContext {
+            title,
+            url: &pack.url,
+            section: link(section),
+            worksheets: pack
+                .pages
+                .iter()
+                .filter_map(|page| worksheet_context(self.site, page))
+                .collect(),
+        };
+        let source = format!("the print pack of {}", section.display_path.display());
+        let html = self.render("print-pack.html", &source, &pack.url, |c| {
+            c.insert("pack", &context);
+            Ok(())
+        })?;
+        Ok((self.output_path(&pack.url), html))
+    }
+
+    /// The body HTML with each shortcode marker replaced by its worksheet,
+    /// drawn by the theme's partial.
+    fn expand_embeds<'e>(&self, entry: &'e Entry) -> Result<Cow<'e, str>, BuildError> {
+        if entry.rendered.embeds.is_empty() {
+            return Ok(Cow::Borrowed(&entry.rendered.html));
+        }
+        let mut html = entry.rendered.html.clone();
+        for (index, embed) in entry.rendered.embeds.iter().enumerate() {
+            let Some(page) = self.site.page_by_path(&embed.target) else { continue };
+            let prefix = format!("e{index}-");
+            let Some(worksheet) = worksheet_context(self.site, page) else { continue };
+            let source = entry.display_path.to_string_lossy();
+            let drawn = self.render(worksheet.partial(), &source, &entry.url, |c| {
+                worksheet.insert_into(c);
+                c.insert("embedded", &true);
+                c.insert("id_prefix", &prefix);
+                Ok(())
+            })?;
+            html = html.replacen(&embed_marker(index), &String::from_utf8_lossy(&drawn), 1);
+        }
+        Ok(Cow::Owned(html))
     }
 
     fn render(
@@ -244,12 +326,17 @@ impl Renderer<'_> {
         ids.into_iter().map(|id| link(&self.site.sections[id].entry)).collect()
     }
 
-    fn section_context<'s>(&self, section: &'s Section, id: SectionId) -> SectionContext<'s> {
+    fn section_context<'s>(
+        &self,
+        section: &'s Section,
+        id: SectionId,
+    ) -> Result<SectionContext<'s>, BuildError> {
         let entry = &section.entry;
-        SectionContext {
+        let print_pack = self.packs.iter().find(|p| p.section == id).map(|p| p.url.clone());
+        Ok(SectionContext {
             title: &entry.meta.title,
             description: &entry.meta.description,
-            content: &entry.rendered.html,
+            content: self.expand_embeds(entry)?,
             url: &entry.url,
             permalink: self.input.config.permalink(&entry.url),
             toc: toc(entry),
@@ -262,20 +349,21 @@ impl Renderer<'_> {
             ancestors: self.ancestors(id, false),
             updated: entry.meta.updated.as_deref().unwrap_or_default(),
             reviewed: entry.meta.reviewed.as_deref().unwrap_or_default(),
-        }
+            print_pack: print_pack.unwrap_or_default(),
+        })
     }
 
-    fn page_context<'p>(&self, page: &'p Page) -> PageContext<'p> {
+    fn page_context<'p>(&self, page: &'p Page) -> Result<PageContext<'p>, BuildError> {
         let entry = &page.entry;
         let siblings = &self.site.sections[page.section].pages;
         let index = siblings.iter().position(|&p| std::ptr::eq(&self.site.pages[p], page));
         let neighbour = |i: Option<usize>| {
             i.and_then(|i| siblings.get(i)).map(|&p| link(&self.site.pages[p].entry))
         };
-        PageContext {
+        Ok(PageContext {
             title: &entry.meta.title,
             description: &entry.meta.description,
-            content: &entry.rendered.html,
+            content: self.expand_embeds(entry)?,
             url: &entry.url,
             permalink: self.input.config.permalink(&entry.url),
             toc: toc(entry),
@@ -284,7 +372,7 @@ impl Renderer<'_> {
             reviewed: entry.meta.reviewed.as_deref().unwrap_or_default(),
             previous: neighbour(index.and_then(|i| i.checked_sub(1))),
             next: neighbour(index.map(|i| i + 1)),
-        }
+        })
     }
 }
 

@@ -7,11 +7,16 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::diagnostic::{Diagnostic, Position};
-use crate::model::{Entry, Site};
+use crate::frontmatter::PageKind;
+use crate::markdown::EmbedKind;
+use crate::model::{Entry, Page, Site, Worksheet};
+use crate::worksheets::print_packs;
 
 /// All checks; the result is unsorted.
 pub fn validate_site(site: &Site, template_names: &BTreeSet<String>) -> Vec<Diagnostic> {
     let mut diagnostics = check_anchors(site);
+    diagnostics.extend(check_worksheet_references(site));
+    diagnostics.extend(check_print_pack_addresses(site));
     for entry in site.entries() {
         check_template(entry, template_names, &mut diagnostics);
         if entry.meta.description.is_empty() {
@@ -63,6 +68,74 @@ fn check_anchors(site: &Site) -> Vec<Diagnostic> {
         }
     }
     diagnostics
+}
+
+/// Shortcodes must embed a page of their kind, and `alongside` must name
+/// another prompt collection.
+fn check_worksheet_references(site: &Site) -> Vec<Diagnostic> {
+    let pages: HashMap<&str, &Page> =
+        site.pages.iter().map(|p| (p.entry.content_path.as_str(), p)).collect();
+    let kind_of = |path: &str| match pages.get(path).and_then(|p| p.worksheet.as_ref()) {
+        Some(Worksheet::Checklist(_)) => Some(EmbedKind::Checklist),
+        Some(Worksheet::Prompts(_)) => Some(EmbedKind::Prompts),
+        None => None,
+    };
+    let mut diagnostics = Vec::new();
+    for entry in site.entries() {
+        for embed in &entry.rendered.embeds {
+            if kind_of(&embed.target) != Some(embed.kind) {
+                let what = embed.kind.shortcode();
+                diagnostics.push(
+                    Diagnostic::error(
+                        &entry.display_path,
+                        embed.position,
+                        format!("the {what} shortcode points to content/{}, which is not a page of kind = \"{what}\"", embed.target),
+                    )
+                    .with_hint(format!("point it at a page whose front matter says kind = \"{what}\"")),
+                );
+            }
+        }
+    }
+    for page in &site.pages {
+        let PageKind::Prompts(settings) = &page.kind else { continue };
+        let Some((target, position)) = &settings.alongside else { continue };
+        let problem = if *target == page.entry.content_path {
+            Some("a collection cannot be shown alongside itself".to_string())
+        } else if kind_of(target) != Some(EmbedKind::Prompts) {
+            let what = if pages.contains_key(target.as_str()) {
+                "is not a prompt collection"
+            } else {
+                "does not exist"
+            };
+            Some(format!("content/{target} {what}"))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            diagnostics.push(
+                Diagnostic::error(&page.entry.display_path, *position, format!("alongside = {target:?}: {problem}"))
+                    .with_hint("name another page of kind = \"prompts\", as a path inside content/, e.g. \"intention/set-your-intention.md\""),
+            );
+        }
+    }
+    diagnostics
+}
+
+/// A section's print pack lives at `<section>/print/`; a page there would be
+/// overwritten.
+fn check_print_pack_addresses(site: &Site) -> Vec<Diagnostic> {
+    let packs: Vec<String> = print_packs(site).into_iter().map(|p| p.url).collect();
+    site.entries()
+        .filter(|entry| packs.contains(&entry.url))
+        .map(|entry| {
+            Diagnostic::error(
+                &entry.display_path,
+                Position::start(),
+                format!("this page's address {} is where the section's print pack goes", entry.url),
+            )
+            .with_hint("rename the file or give it another slug")
+        })
+        .collect()
 }
 
 fn check_template(

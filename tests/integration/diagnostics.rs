@@ -54,6 +54,13 @@ invalid_fixtures! {
     template_syntax => "template-syntax",
     bad_slug => "bad-slug",
     link_outside_content => "link-outside-content",
+    prompts_problems => "prompts-problems",
+    checklist_problems => "checklist-problems",
+    empty_checklist => "empty-checklist",
+    shortcode_wrong_kind => "shortcode-wrong-kind",
+    shortcode_unknown => "shortcode-unknown",
+    print_pack_clash => "print-pack-clash",
+    print_paper => "print-paper",
 }
 
 #[test]
@@ -122,6 +129,17 @@ fn warnings_do_not_fail_the_build() {
     assert!(run.success, "{}", run.stderr);
     assert!(
         run.stderr.contains("content/a.md:1:1: warning: this page has no description"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn alongside_must_name_an_existing_collection() {
+    let site = SiteTest::invalid("prompts-problems");
+    let run = site.build();
+    assert!(
+        run.stderr.contains("content/j.md:5:13: error: alongside = \"nowhere.md\": content/nowhere.md does not exist"),
         "{}",
         run.stderr
     );

@@ -5,3 +5,4 @@
 mod build;
 mod diagnostics;
 mod support;
+mod worksheets;

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs every carebook test: the Rust tests (`cargo test`), then the browser tests
+# (`node --test tests/browser/`, which build the example site with the release binary
+# and drive Debian's Chromium through playwright-core).
+#
+# On a fresh Debian machine as root it installs what is missing: chromium,
+# poppler-utils (pdftotext, for the print test) and a Java runtime (the Nu Html
+# Checker), with apt-get; the npm test tools with `npm ci --ignore-scripts`
+# (vnu-jar's postinstall would download a Java runtime of its own, which we do not want).
+#
+# Usage: bash scripts/test.sh
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+start=$SECONDS
+step() { printf '\n==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# --- System packages -----------------------------------------------------------
+chromium_path="${CHROMIUM:-/usr/bin/chromium}"
+missing=()
+[ -x "$chromium_path" ] || missing+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    die "missing ${missing[*]}; install with: sudo apt-get install -y ${missing[*]}"
+  fi
+  step "Installing ${missing[*]} (apt-get)"
+  # Lock::Timeout: wait for another apt run (an unattended upgrade, say) instead of failing.
+  apt-get -o DPkg::Lock::Timeout=300 update
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y "${missing[@]}"
+fi
+
+# --- Node.js test tools --------------------------------------------------------
+command -v node >/dev/null 2>&1 || die "node (20 or later) is needed for the browser tests"
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$node_major" -ge 20 ] || die "node $(node --version) is too old: the browser tests need node 20 or later"
+
+# npm keeps its own copy of the lock file in node_modules/.package-lock.json;
+# reinstall when it is missing or older than package-lock.json.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "Installing the test tools from package-lock.json (npm ci --ignore-scripts)"
+  npm ci --ignore-scripts --no-audit --no-fund
+else
+  step "Test tools in node_modules are up to date"
+fi
+
+# --- Rust tests ----------------------------------------------------------------
+step "Rust tests (cargo test)"
+cargo test
+
+# --- Browser tests -------------------------------------------------------------
+# Built here rather than inside the tests so compiler output shows up as it comes.
+step "Building the release binary (cargo build --release)"
+cargo build --release
+
+step "Browser tests (node --test tests/browser/)"
+node --test tests/browser/
+
+step "All tests passed in $((SECONDS - start)) s"

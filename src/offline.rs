@@ -1,0 +1,175 @@
+//! Stage 8b, after minifying: makes the site installable and usable offline.
+//!
+//! Adds `manifest.webmanifest`, then renders the theme's `sw.js` template
+//! with a precache list of every page and asset of the final output. Each
+//! entry carries a content hash, and the cache name is a hash of the whole
+//! list, so a new build gets a new cache and the old one is deleted when the
+//! new worker activates. Journal and checklist data live in IndexedDB, which
+//! the worker never touches.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tera::Tera;
+
+use crate::config::Config;
+use crate::error::BuildError;
+use crate::output::OutputSet;
+
+/// The service worker's template and output name.
+pub const SERVICE_WORKER: &str = "sw.js";
+/// The web app manifest's output name.
+pub const MANIFEST: &str = "manifest.webmanifest";
+/// Where the offline page is written (rendered from `offline.html`).
+pub const OFFLINE_PAGE: &str = "offline/index.html";
+
+/// Output files a service worker should not hold: itself, and files for
+/// crawlers and hosts rather than patients.
+const NOT_PRECACHED: &[&str] =
+    &[SERVICE_WORKER, "sitemap.xml", "robots.txt", "_headers", "404.html"];
+
+#[derive(Debug, Serialize)]
+struct ManifestIcon {
+    src: String,
+    sizes: &'static str,
+    #[serde(rename = "type")]
+    mime: &'static str,
+    purpose: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct Manifest<'a> {
+    name: &'a str,
+    short_name: &'a str,
+    description: &'a str,
+    lang: &'a str,
+    start_url: &'a str,
+    scope: &'a str,
+    display: &'static str,
+    background_color: &'static str,
+    theme_color: &'a str,
+    icons: Vec<ManifestIcon>,
+}
+
+/// The icons a theme may ship (in `static/icons/`), and how to announce them.
+const ICONS: &[(&str, &str, &str)] = &[
+    ("icons/icon-192.png", "192x192", "any"),
+    ("icons/icon-512.png", "512x512", "any"),
+    ("icons/icon-maskable-512.png", "512x512", "maskable"),
+];
+
+/// The theme's default brand colour, for the manifest when site.toml has none.
+const DEFAULT_THEME_COLOR: &str = "#1d5c7a";
+
+/// Writes the manifest, then the service worker if the theme has one.
+pub fn add_offline_support(
+    files: &mut OutputSet,
+    config: &Config,
+    tera: &Tera,
+) -> Result<(), BuildError> {
+    let manifest = render_manifest(files, config);
+    files.insert(MANIFEST.to_string(), manifest.into_bytes());
+    if !tera.get_template_names().any(|name| name == SERVICE_WORKER) {
+        return Ok(());
+    }
+    let precache = precache_list(files, &config.base_path);
+    let cache_name = format!("carebook-{}", short_hash(precache_json(&precache).as_bytes()));
+    let mut context = tera::Context::new();
+    context.insert("cache_name", &cache_name);
+    context.insert("precache_json", &precache_json(&precache));
+    context.insert("base_path", &config.base_path);
+    context.insert("offline_url", &format!("{}offline/", config.base_path));
+    let worker =
+        tera.render(SERVICE_WORKER, &context).map_err(|source| BuildError::TemplateRender {
+            name: SERVICE_WORKER.into(),
+            page: SERVICE_WORKER.into(),
+            source,
+        })?;
+    files.insert(SERVICE_WORKER.to_string(), worker.into_bytes());
+    Ok(())
+}
+
+fn render_manifest(files: &OutputSet, config: &Config) -> String {
+    let short_name = if !config.clinic.name.is_empty() && config.clinic.name.chars().count() <= 20 {
+        &config.clinic.name
+    } else {
+        &config.title
+    };
+    let manifest = Manifest {
+        name: &config.title,
+        short_name,
+        description: &config.description,
+        lang: &config.language,
+        start_url: &config.base_path,
+        scope: &config.base_path,
+        display: "standalone",
+        background_color: "#ffffff",
+        theme_color: config.clinic.colors.primary.as_deref().unwrap_or(DEFAULT_THEME_COLOR),
+        icons: ICONS
+            .iter()
+            .filter(|(path, _, _)| files.contains_key(*path))
+            .map(|(path, sizes, purpose)| ManifestIcon {
+                src: format!("{}{path}", config.base_path),
+                sizes,
+                mime: "image/png",
+                purpose,
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&manifest).unwrap_or_default()
+}
+
+/// One precache entry: a URL and a hash of what it serves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrecacheEntry {
+    pub url: String,
+    pub revision: String,
+}
+
+/// Every page (as its pretty URL) and asset, in path order.
+pub fn precache_list(files: &OutputSet, base_path: &str) -> Vec<PrecacheEntry> {
+    files
+        .iter()
+        .filter(|(path, _)| !NOT_PRECACHED.contains(&path.as_str()))
+        .map(|(path, bytes)| {
+            let url_path = path.strip_suffix("index.html").unwrap_or(path);
+            PrecacheEntry { url: format!("{base_path}{url_path}"), revision: short_hash(bytes) }
+        })
+        .collect()
+}
+
+fn precache_json(entries: &[PrecacheEntry]) -> String {
+    serde_json::to_string(entries).unwrap_or_else(|_| "[]".into())
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().take(5).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precache_uses_pretty_urls_and_skips_crawler_files() {
+        let files: OutputSet = [
+            ("index.html", "home"),
+            ("prepare/gather/index.html", "gather"),
+            ("style.abc.css", "css"),
+            ("sitemap.xml", "x"),
+            ("sw.js", "x"),
+        ]
+        .into_iter()
+        .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
+        .collect();
+        let urls: Vec<String> =
+            precache_list(&files, "/help/").into_iter().map(|e| e.url).collect();
+        assert_eq!(urls, ["/help/", "/help/prepare/gather/", "/help/style.abc.css"]);
+    }
+
+    #[test]
+    fn revisions_follow_content() {
+        let one: OutputSet = [("a.css".to_string(), b"1".to_vec())].into();
+        let two: OutputSet = [("a.css".to_string(), b"2".to_vec())].into();
+        assert_ne!(precache_list(&one, "/")[0].revision, precache_list(&two, "/")[0].revision);
+    }
+}

@@ -1,0 +1,204 @@
+//! Part of `render_site`: template contexts for prompt collections and
+//! checklists, the worksheets embedded in pages by shortcodes, and the print
+//! packs that gather a section's worksheets into one document.
+//!
+//! A worksheet's id is its content path without `.md` (`prepare/gather`):
+//! the storage key in the browser, shared by every copy of it on the site.
+
+use serde::Serialize;
+
+use crate::frontmatter::PageKind;
+use crate::model::{Page, SectionId, Site, Worksheet};
+use crate::prompts::Prompt;
+
+/// The storage id of a worksheet page.
+pub fn worksheet_id(content_path: &str) -> String {
+    content_path.trim_end_matches(".md").to_string()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PromptContext<'a> {
+    #[serde(flatten)]
+    prompt: &'a Prompt,
+    field_id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlongsideContext {
+    id: String,
+    title: String,
+    url: String,
+}
+
+/// `collection` in prompts.html and partials/prompts.html.
+#[derive(Debug, Clone, Serialize)]
+pub struct CollectionContext<'a> {
+    id: String,
+    title: &'a str,
+    url: &'a str,
+    intro: &'a str,
+    prompts: Vec<PromptContext<'a>>,
+    alongside: Option<AlongsideContext>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemContext<'a> {
+    id: &'a str,
+    text: &'a str,
+    note: &'a str,
+    field_id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupContext<'a> {
+    title: &'a str,
+    id: String,
+    intro: &'a str,
+    items: Vec<ItemContext<'a>>,
+}
+
+/// `checklist` in checklist.html and partials/checklist.html.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistContext<'a> {
+    id: String,
+    title: &'a str,
+    url: &'a str,
+    intro: &'a str,
+    repeat_days: u32,
+    days: Vec<u32>,
+    groups: Vec<GroupContext<'a>>,
+    item_count: usize,
+}
+
+/// Either context, tagged for print-pack.html.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum WorksheetContext<'a> {
+    Prompts { collection: CollectionContext<'a> },
+    Checklist { checklist: ChecklistContext<'a> },
+}
+
+/// The context of a worksheet page. Its `field_id`s are unique within the
+/// worksheet; the partials put the `id_prefix` they are given in front of
+/// every id, so that several worksheets can share one HTML page.
+pub fn worksheet_context<'a>(site: &'a Site, page: &'a Page) -> Option<WorksheetContext<'a>> {
+    let entry = &page.entry;
+    match (&page.worksheet, &page.kind) {
+        (Some(Worksheet::Prompts(collection)), PageKind::Prompts(settings)) => {
+            let alongside =
+                settings.alongside.as_ref().and_then(|(path, _)| site.page_by_path(path)).map(
+                    |other| AlongsideContext {
+                        id: worksheet_id(&other.entry.content_path),
+                        title: other.entry.meta.title.clone(),
+                        url: other.entry.url.clone(),
+                    },
+                );
+            let prompts = collection
+                .prompts
+                .iter()
+                .map(|prompt| PromptContext { prompt, field_id: format!("p-{}", prompt.id) })
+                .collect();
+            Some(WorksheetContext::Prompts {
+                collection: CollectionContext {
+                    id: worksheet_id(&entry.content_path),
+                    title: &entry.meta.title,
+                    url: &entry.url,
+                    intro: &entry.rendered.html,
+                    prompts,
+                    alongside,
+                },
+            })
+        }
+        (Some(Worksheet::Checklist(checklist)), PageKind::Checklist(settings)) => {
+            let groups = checklist
+                .groups
+                .iter()
+                .map(|group| GroupContext {
+                    title: &group.title,
+                    id: format!("g-{}", group.id),
+                    intro: &group.intro,
+                    items: group
+                        .items
+                        .iter()
+                        .map(|item| ItemContext {
+                            id: &item.id,
+                            text: &item.text,
+                            note: &item.note,
+                            field_id: format!("c-{}", item.id),
+                        })
+                        .collect(),
+                })
+                .collect();
+            Some(WorksheetContext::Checklist {
+                checklist: ChecklistContext {
+                    id: worksheet_id(&entry.content_path),
+                    title: &entry.meta.title,
+                    url: &entry.url,
+                    intro: &entry.rendered.html,
+                    repeat_days: settings.repeat_days,
+                    days: (1..=settings.repeat_days).collect(),
+                    groups,
+                    item_count: checklist.item_count(),
+                },
+            })
+        }
+        _ => None,
+    }
+}
+
+impl WorksheetContext<'_> {
+    /// The partial template that draws this worksheet.
+    pub fn partial(&self) -> &'static str {
+        match self {
+            WorksheetContext::Prompts { .. } => "partials/prompts.html",
+            WorksheetContext::Checklist { .. } => "partials/checklist.html",
+        }
+    }
+
+    /// Adds `collection` or `checklist` to a template context.
+    pub fn insert_into(&self, context: &mut tera::Context) {
+        match self {
+            WorksheetContext::Prompts { collection } => context.insert("collection", collection),
+            WorksheetContext::Checklist { checklist } => context.insert("checklist", checklist),
+        }
+    }
+}
+
+/// A section's print pack: every worksheet in it and below it.
+#[derive(Debug, Clone)]
+pub struct PrintPack<'a> {
+    pub section: SectionId,
+    pub url: String,
+    pub pages: Vec<&'a Page>,
+}
+
+/// The print pack of every section that holds at least one worksheet, at
+/// `<section URL>print/`.
+pub fn print_packs(site: &Site) -> Vec<PrintPack<'_>> {
+    (0..site.sections.len())
+        .filter_map(|id| {
+            let mut pages = Vec::new();
+            collect_worksheets(site, id, &mut pages);
+            (!pages.is_empty()).then(|| PrintPack {
+                section: id,
+                url: print_pack_url(&site.sections[id].entry.url),
+                pages,
+            })
+        })
+        .collect()
+}
+
+/// The URL of a section's print pack.
+pub fn print_pack_url(section_url: &str) -> String {
+    format!("{section_url}print/")
+}
+
+/// Worksheets in reading order: the section's own pages, then each
+/// subsection's.
+fn collect_worksheets<'a>(site: &'a Site, id: SectionId, pages: &mut Vec<&'a Page>) {
+    let section = &site.sections[id];
+    pages.extend(section.pages.iter().map(|&p| &site.pages[p]).filter(|p| p.worksheet.is_some()));
+    for &sub in &section.subsections {
+        collect_worksheets(site, sub, pages);
+    }
+}

@@ -1,0 +1,485 @@
+// Browser tests of the offline guide: the service worker (sw.js, rendered from
+// themes/default/templates/sw.js) and js/main.js, on the example site.
+//
+// What a patient relies on: once the guide has been opened, every page works
+// without a connection; an address that is not part of the guide shows the
+// offline page; journal text survives reloads and updates; a new version is
+// announced without taking focus and only takes over when asked.
+//
+// Each test opens a fresh browser context, so it starts without a service
+// worker. Tests that change the built files (an update, a missing asset) build
+// their own copy and serve it on their own port. Every page must be free of
+// console errors (playwright passes the service worker's on to the page),
+// uncaught exceptions and requests off 127.0.0.1. CAREBOOK_TEST_SITE=<dir> runs the tests on another site.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import {
+  REPO_ROOT,
+  buildSite,
+  launchBrowser,
+  readBaseUrl,
+  runBuild,
+  sitemapPaths,
+  startServer,
+  withPage,
+} from './harness.mjs';
+import {
+  cachedPaths,
+  carebookCaches,
+  copySite,
+  eventually,
+  journalRecord,
+  waitForControl,
+} from './offline-helpers.mjs';
+
+const SITE_ROOT = process.env.CAREBOOK_TEST_SITE ? path.resolve(process.env.CAREBOOK_TEST_SITE) : REPO_ROOT;
+
+/** The journal page of the example site, its collection and one of its prompts. */
+const JOURNAL_PATH = 'intention/set-your-intention/';
+const JOURNAL_KEY = 'journal:intention/set-your-intention';
+const JOURNAL_FIELD = 'textarea[name="held-back"]';
+
+const OFFLINE_H1 = 'This page is not saved on your device yet';
+const UPDATE_TEXT = 'A new version of this guide is ready.';
+const OFFLINE_TEXT = 'You are offline. Pages you have visited still work.';
+
+let site;
+let server;
+let browser;
+let basePath = '/';
+let pages = [];
+/** Why the journal tests cannot run on this site, or null. */
+let journalMissing = null;
+
+before(async () => {
+  site = await buildSite(SITE_ROOT);
+  const baseUrl = await readBaseUrl(path.join(SITE_ROOT, 'site.toml'));
+  if (baseUrl) basePath = new URL(baseUrl).pathname.replace(/\/?$/, '/');
+  for (const file of ['sw.js', 'offline/index.html', 'manifest.webmanifest']) {
+    await fs.access(path.join(site.outDir, file)).catch(() => {
+      throw new Error(`the build wrote no ${file}: the offline tests need it`);
+    });
+  }
+  server = await startServer(site.outDir, { basePath });
+  pages = await sitemapPaths(site.outDir);
+  journalMissing = await whyNoJournal(site.outDir);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await site?.cleanup();
+});
+
+/** null if the built site has the journal page and journal.js; otherwise the reason. */
+async function whyNoJournal(outDir) {
+  const exists = (p) => fs.access(path.join(outDir, p)).then(() => true, () => false);
+  if (!(await exists('js/journal.js'))) return 'the theme has no js/journal.js yet';
+  if (!(await exists(`${JOURNAL_PATH}index.html`))) return `the site has no /${JOURNAL_PATH} journal page`;
+  const html = await fs.readFile(path.join(outDir, JOURNAL_PATH, 'index.html'), 'utf8');
+  // The built HTML is minified: attribute quotes may be gone.
+  if (!/name=["']?held-back["'\s>]/.test(html)) return `/${JOURNAL_PATH} has no "held-back" prompt`;
+  return null;
+}
+
+/** Opens `urlPath` on `srv`, then waits until the service worker controls the page. */
+async function visitAndInstall(page, srv, urlPath = basePath) {
+  const response = await page.goto(srv.url(urlPath), { waitUntil: 'load' });
+  assert.equal(response?.status(), 200, `${urlPath} answered ${response?.status()}`);
+  await waitForControl(page);
+}
+
+/** The <h1> texts of the page. */
+function headings(page) {
+  return page.locator('h1').allInnerTexts();
+}
+
+/** Builds the site at `root` into `outDir` (replacing it); fails with carebook's stderr. */
+function rebuild(root, outDir) {
+  const { status, stderr } = runBuild(root, outDir);
+  assert.equal(status, 0, `carebook build --root ${root} --output ${outDir} failed:\n${stderr}`);
+}
+
+/**
+ * A copy of the site's sources built into its own folder and served on its own
+ * port, for tests that change the built site: `{ copy, outDir, server, close() }`.
+ */
+async function separateSite() {
+  const copy = await copySite(SITE_ROOT);
+  const outDir = path.join(copy.tmp, 'public');
+  rebuild(copy.root, outDir);
+  const srv = await startServer(outDir, { basePath });
+  return {
+    copy,
+    outDir,
+    server: srv,
+    close: async () => {
+      await srv.close();
+      await copy.cleanup();
+    },
+  };
+}
+
+/** Adds a paragraph right after the front matter of a content file. */
+async function addParagraph(file, text) {
+  const source = await fs.readFile(file, 'utf8');
+  const end = source.indexOf('+++', 3);
+  assert.ok(source.startsWith('+++') && end > 0, `${file} has no front matter`);
+  const cut = source.indexOf('\n', end) + 1;
+  await fs.writeFile(file, `${source.slice(0, cut)}\n${text}\n\n${source.slice(cut)}`);
+}
+
+/** Types into the journal prompt and waits until the store holds the text. */
+async function writeInJournal(page, text) {
+  const field = page.locator(JOURNAL_FIELD);
+  await field.click();
+  await field.pressSequentially(text);
+  await eventually(
+    async () => {
+      const record = await journalRecord(page, basePath, JOURNAL_KEY);
+      return JSON.stringify(record ?? {}).includes(text);
+    },
+    { message: `"${text}" in the ${JOURNAL_KEY} record` },
+  );
+}
+
+// ---------------------------------------------------------------------------
+
+test('the service worker saves every page and asset of the build in one cache', async () => {
+  await withPage(browser, async ({ page }) => {
+    await visitAndInstall(page, server);
+    const names = await carebookCaches(page);
+    assert.equal(names.length, 1, `expected one carebook- cache, found ${JSON.stringify(names)}`);
+    const cached = new Set(await cachedPaths(page, names[0]));
+
+    // Every page of the sitemap, the offline page, and every file the pages
+    // load (stylesheet, scripts, logo, icons, manifest).
+    const assets = [];
+    for (const entry of await fs.readdir(site.outDir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || entry.name.endsWith('.html')) continue;
+      const rel = path.relative(site.outDir, path.join(entry.parentPath ?? entry.path, entry.name));
+      const url = basePath + rel.split(path.sep).join('/');
+      if (!['sw.js', 'sitemap.xml', 'robots.txt'].includes(rel)) assets.push(url);
+    }
+    const expected = [...pages, `${basePath}offline/`, `${basePath}manifest.webmanifest`, ...assets];
+    const missing = [...new Set(expected)].filter((p) => !cached.has(p));
+    assert.deepEqual(missing, [], `not saved for offline use:\n${missing.join('\n')}`);
+  });
+});
+
+test('offline, every page of the sitemap loads from the device with its <h1> and styles', async () => {
+  await withPage(browser, async ({ page, context }) => {
+    await visitAndInstall(page, server);
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const requestsBefore = server.requests.length;
+    await context.setOffline(true);
+    try {
+      for (const urlPath of pages) {
+        const response = await page.goto(server.url(urlPath), { waitUntil: 'load' });
+        assert.equal(response?.status(), 200, `${urlPath} answered ${response?.status()} offline`);
+        assert.ok(response.fromServiceWorker(), `${urlPath} did not come from the service worker`);
+        const h1 = await headings(page);
+        assert.equal(h1.length, 1, `${urlPath} has ${h1.length} <h1> offline`);
+        assert.notEqual(h1[0].trim(), '', `${urlPath} has an empty <h1> offline`);
+        if (urlPath !== `${basePath}offline/`) {
+          assert.notEqual(h1[0], OFFLINE_H1, `${urlPath} showed the offline page`);
+        }
+        // The stylesheet came from the device too.
+        const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        assert.equal(bg, background, `${urlPath} is unstyled offline`);
+      }
+    } finally {
+      await context.setOffline(false);
+    }
+    const leaked = server.requests.slice(requestsBefore);
+    assert.deepEqual(leaked, [], 'requests reached the server while offline');
+  });
+});
+
+test('offline, /page and /page/index.html open the saved /page/', async () => {
+  const target = pages.find((p) => p !== basePath && p.endsWith('/'));
+  assert.ok(target, 'the sitemap lists no page besides the home page');
+  await withPage(browser, async ({ page, context }) => {
+    await visitAndInstall(page, server);
+    const expected = await (async () => {
+      await page.goto(server.url(target));
+      return headings(page);
+    })();
+    await context.setOffline(true);
+    try {
+      for (const variant of [target.slice(0, -1), `${target}index.html`, `${target}?from=a-shared-link`]) {
+        await page.goto(server.url(variant), { waitUntil: 'load' });
+        assert.deepEqual(await headings(page), expected, `${variant} offline`);
+      }
+      // Without the slash the address becomes the folder, so relative links work.
+      await page.goto(server.url(target.slice(0, -1)), { waitUntil: 'load' });
+      assert.equal(new URL(page.url()).pathname, target);
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+});
+
+test('offline, an address the site does not have shows the offline page', async () => {
+  await withPage(browser, async ({ page, context }) => {
+    await visitAndInstall(page, server);
+    await context.setOffline(true);
+    try {
+      for (const urlPath of [`${basePath}no-such-page/`, `${basePath}prepare/no/such/page.html`]) {
+        await page.goto(server.url(urlPath), { waitUntil: 'load' });
+        assert.deepEqual(await headings(page), [OFFLINE_H1], `${urlPath} offline`);
+        const home = page.locator('main a', { hasText: 'Go to the start of the guide' });
+        assert.equal(await home.getAttribute('href'), basePath);
+      }
+      // Its link home works offline.
+      await page.locator('main a', { hasText: 'Go to the start of the guide' }).click();
+      await page.waitForURL(server.url(basePath));
+      assert.notDeepEqual(await headings(page), [OFFLINE_H1]);
+    } finally {
+      await context.setOffline(false);
+    }
+    // Online again, a missing address is the site's 404 page, as without a service worker.
+    const response = await page.goto(server.url(`${basePath}no-such-page/`));
+    assert.equal(response?.status(), 404);
+  }, { allowDocument404: true });
+});
+
+test('"You are offline" shows while the connection is lost, without taking focus', async () => {
+  await withPage(browser, async ({ page, context }) => {
+    await visitAndInstall(page, server);
+    const notice = page.locator('[role="status"] .cb-notice-offline');
+    assert.equal(await notice.isVisible(), false, 'the offline notice shows while online');
+    await page.locator('.skip-link').focus();
+    await context.setOffline(true);
+    try {
+      await notice.waitFor({ state: 'visible' });
+      assert.equal((await notice.innerText()).trim(), OFFLINE_TEXT);
+      assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link', 'the notice took focus');
+    } finally {
+      await context.setOffline(false);
+    }
+    await notice.waitFor({ state: 'hidden' });
+  });
+});
+
+test('offline, journal text typed on the page is still there after a reload', async (t) => {
+  if (journalMissing) {
+    t.skip(journalMissing);
+    return;
+  }
+  await withPage(browser, async ({ page, context }) => {
+    await visitAndInstall(page, server, basePath + JOURNAL_PATH);
+    await context.setOffline(true);
+    try {
+      const text = 'Typed on the train, with no signal.';
+      await writeInJournal(page, text);
+      const response = await page.reload({ waitUntil: 'load' });
+      assert.ok(response?.fromServiceWorker(), 'the reload did not come from the service worker');
+      await eventually(async () => (await page.locator(JOURNAL_FIELD).inputValue()) === text, {
+        message: 'the journal text back in its field after the reload',
+      });
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+});
+
+test('an update is announced, applied on "Update now", and keeps journal text and IndexedDB', async () => {
+  const other = await separateSite();
+  try {
+    await withPage(browser, async ({ page }) => {
+      const srv = other.server;
+      // The journal page when there is one (its text must survive), else the home page.
+      const urlPath = basePath + (journalMissing ? '' : JOURNAL_PATH);
+      const contentFile = journalMissing
+        ? path.join(other.copy.root, 'content', '_index.md')
+        : path.join(other.copy.root, 'content', `${JOURNAL_PATH.slice(0, -1)}.md`);
+      await visitAndInstall(page, srv, urlPath);
+      const [oldCache] = await carebookCaches(page);
+
+      // Data of the patient: journal text, and a database of another part of the site.
+      const text = 'My intention, written before the update.';
+      if (!journalMissing) await writeInJournal(page, text);
+      await page.evaluate(putCanary);
+
+      // A new version of the guide, built into the folder being served.
+      const marker = `Updated guidance ${Date.now()}.`;
+      await addParagraph(contentFile, marker);
+      rebuild(other.copy.root, other.outDir);
+
+      // The patient comes back to the page (still the old version) and types.
+      await page.reload({ waitUntil: 'load' });
+      assert.ok(!(await page.locator('main').innerText()).includes(marker), 'the new version showed without asking');
+      await page.evaluate(() => (window.cbSamePage = true));
+      const notice = page.locator('[role="status"] .cb-notice-update');
+      if (!journalMissing) {
+        await page.locator(JOURNAL_FIELD).focus();
+        await page.keyboard.type(' More.');
+      }
+      await notice.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.equal((await notice.locator('.cb-notice-text').innerText()).trim(), UPDATE_TEXT);
+
+      // The notice neither took focus nor reloaded the page.
+      if (!journalMissing) {
+        assert.equal(await page.evaluate(() => document.activeElement?.name), 'held-back', 'the notice took focus');
+        await page.keyboard.type(' Still typing.');
+      }
+      await page.waitForTimeout(1500);
+      assert.equal(await page.evaluate(() => window.cbSamePage), true, 'the page reloaded by itself');
+
+      // "Update now": the page reloads once, into the new version.
+      await Promise.all([
+        page.waitForEvent('load', { timeout: 30_000 }),
+        notice.getByRole('button', { name: 'Update now' }).click(),
+      ]);
+      assert.equal(await page.evaluate(() => window.cbSamePage), undefined, 'no reload after "Update now"');
+      await eventually(async () => (await page.locator('main').innerText()).includes(marker), {
+        message: 'the new content after "Update now"',
+      });
+      assert.equal(await page.locator('[role="status"] .cb-notice-update:visible').count(), 0);
+
+      if (!journalMissing) {
+        const expected = `${text} More. Still typing.`;
+        await eventually(async () => (await page.locator(JOURNAL_FIELD).inputValue()) === expected, {
+          message: `the journal text "${expected}" after the update`,
+        });
+      }
+      assert.equal(await page.evaluate(readCanary), 'kept', 'IndexedDB lost data in the update');
+
+      const names = await carebookCaches(page);
+      assert.equal(names.length, 1, `expected one carebook- cache after the update, found ${JSON.stringify(names)}`);
+      assert.notEqual(names[0], oldCache, 'the update kept the old cache name');
+    });
+  } finally {
+    await other.close();
+  }
+});
+
+test('a link followed while an update waits opens the new version', async () => {
+  const other = await separateSite();
+  try {
+    await withPage(browser, async ({ page }) => {
+      const srv = other.server;
+      await visitAndInstall(page, srv, basePath);
+      const link = page.locator('.site-nav a').first();
+      const target = new URL(await link.evaluate((a) => a.href)).pathname;
+      const section = target.slice(basePath.length).replace(/\/$/, '');
+      const marker = `New section text ${Date.now()}.`;
+      await addParagraph(path.join(other.copy.root, 'content', section, '_index.md'), marker);
+      rebuild(other.copy.root, other.outDir);
+
+      await page.reload({ waitUntil: 'load' });
+      await page.locator('[role="status"] .cb-notice-update').waitFor({ state: 'visible', timeout: 30_000 });
+      await Promise.all([page.waitForURL(srv.url(target)), link.click()]);
+      await eventually(async () => (await page.locator('main').innerText()).includes(marker), {
+        message: 'the new version of the linked page',
+      });
+      const names = await carebookCaches(page);
+      assert.equal(names.length, 1, `expected one carebook- cache, found ${JSON.stringify(names)}`);
+    });
+  } finally {
+    await other.close();
+  }
+});
+
+test('a file that fails to download fails the install: no half-filled cache', async () => {
+  const other = await separateSite();
+  try {
+    // Precached but gone from the host, as after an interrupted upload.
+    const gone = (await fs.readdir(path.join(other.outDir, 'icons')))[0];
+    assert.ok(gone, 'the build has no icons/ to remove one from');
+    await fs.rm(path.join(other.outDir, 'icons', gone));
+    await withPage(browser, async ({ page }) => {
+      await page.goto(other.server.url(basePath), { waitUntil: 'load' });
+      const state = await page.evaluate(async (base) => {
+        const registration = await navigator.serviceWorker.register(`${base}sw.js`, { scope: base });
+        const worker = registration.installing || registration.waiting || registration.active;
+        if (worker.state === 'activated' || worker.state === 'redundant') return worker.state;
+        return new Promise((resolve) => {
+          worker.addEventListener('statechange', () => {
+            if (worker.state === 'activated' || worker.state === 'redundant') resolve(worker.state);
+          });
+        });
+      }, basePath);
+      assert.equal(state, 'redundant', 'the install succeeded without one of its files');
+      assert.deepEqual(await carebookCaches(page), [], 'a failed install left a cache behind');
+      assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null);
+    });
+    assert.ok(
+      other.server.requests.some((r) => r.path.endsWith(`/icons/${gone}`) && r.status === 404),
+      'the service worker never asked for the missing file',
+    );
+  } finally {
+    await other.close();
+  }
+});
+
+test('in carebook serve (data-serve="true") a saved copy is removed, not used', async () => {
+  const other = await separateSite();
+  try {
+    // A page as `carebook serve` marks it, next to the built site.
+    const home = await fs.readFile(path.join(other.outDir, 'index.html'), 'utf8');
+    const served = home.replace(/<body([^>]*)>/, '<body$1 data-serve="true">');
+    assert.notEqual(served, home, 'index.html has no <body> tag');
+    await fs.mkdir(path.join(other.outDir, 'serve-mode'));
+    await fs.writeFile(path.join(other.outDir, 'serve-mode', 'index.html'), served);
+
+    await withPage(browser, async ({ page }) => {
+      await visitAndInstall(page, other.server, basePath);
+      await page.goto(other.server.url(`${basePath}serve-mode/`), { waitUntil: 'load' });
+      await eventually(
+        () =>
+          page.evaluate(
+            async () =>
+              !navigator.serviceWorker.controller &&
+              (await navigator.serviceWorker.getRegistrations()).length === 0 &&
+              (await caches.keys()).length === 0,
+          ),
+        { message: 'no service worker, no controller and no cache in serve mode' },
+      );
+    });
+  } finally {
+    await other.close();
+  }
+});
+
+// ---------------------------------------------------------------------------
+// Run in the page (page.evaluate sends their source): a database of another
+// part of the site, which an update must leave alone.
+
+async function putCanary() {
+  const db = await new Promise((resolve, reject) => {
+    const open = indexedDB.open('carebook-test-canary', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('things');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  await new Promise((resolve, reject) => {
+    const tx = db.transaction('things', 'readwrite');
+    tx.objectStore('things').put('kept', 'canary');
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  db.close();
+}
+
+async function readCanary() {
+  const db = await new Promise((resolve, reject) => {
+    const open = indexedDB.open('carebook-test-canary');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  if (!db.objectStoreNames.contains('things')) return 'missing';
+  const value = await new Promise((resolve, reject) => {
+    const request = db.transaction('things').objectStore('things').get('canary');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  db.close();
+  return value;
+}

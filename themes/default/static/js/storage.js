@@ -1,0 +1,327 @@
+// storage.js: the on-device store shared by journal.js and checklist.js.
+//
+// What a patient writes or ticks stays in this browser: nothing here talks to
+// the network. Records live in IndexedDB, one database per site (named
+// "carebook:" + the site's base path, so two guides on one host keep apart),
+// in one object store keyed by strings such as "journal:<id>" and
+// "checklist:<id>". Every record carries `schema` (the shape of the record)
+// and `savedAt`; the database has its own version for the shape of the
+// stores. A new release of the site may migrate records but never clears them.
+//
+// API (docs/interactive-pages.md; journal.js is written against it, so only
+// add to it):
+//   const store = await openStore();
+//   await store.read(key)            -> record or undefined
+//   await store.write(key, record)   -> the record as stored, with { schema, savedAt }
+//   await store.remove(key)
+//   await store.list(prefix)         -> [{ key, record }], sorted by key
+//   await store.requestPersistence() -> boolean (asks the browser once per page)
+//   store.backend                    -> "indexeddb" or "localstorage" (added: for tests and messages)
+//
+// Errors reject with an Error whose `name` is the browser's (QuotaExceededError,
+// SecurityError, ...) and whose `cause` is the original, so callers can tell the
+// patient what happened. Without IndexedDB (some private modes, old WebViews)
+// openStore falls back to localStorage with the same API.
+
+/** Shape of the records written by this file; bump it and add a step to migrateRecord. */
+export const SCHEMA_VERSION = 1;
+
+/** Version of the IndexedDB database (its object stores); see upgradeDatabase. */
+export const DB_VERSION = 1;
+
+const RECORDS = 'records';
+
+/** The database name for this site: "carebook:" + base path (from <body data-base-path>). */
+export function databaseName() {
+  const basePath = globalThis.document?.body?.dataset.basePath || '/';
+  return `carebook:${basePath}`;
+}
+
+// One store per page, shared by every module that calls openStore().
+let storePromise = null;
+// navigator.storage.persist() is asked at most once per page load.
+let persistencePromise = null;
+
+/** Opens the site's store (IndexedDB, or localStorage when IndexedDB is unusable). */
+export function openStore() {
+  if (!storePromise) {
+    storePromise = createStore().catch((err) => {
+      // Let a later call try again (e.g. after the patient frees some space).
+      storePromise = null;
+      throw err;
+    });
+  }
+  return storePromise;
+}
+
+async function createStore() {
+  const name = databaseName();
+  let idbError = null;
+  const factory = indexedDBFactory();
+  if (factory) {
+    try {
+      return await indexedDBStore(factory, name);
+    } catch (err) {
+      idbError = err;
+    }
+  }
+  try {
+    return localStorageStore(name);
+  } catch (err) {
+    // Neither works (storage blocked entirely): report the IndexedDB reason if there was one.
+    throw idbError || err;
+  }
+}
+
+// Reading `indexedDB` itself throws a SecurityError in some browsers when
+// site data is blocked (Firefox with cookies disabled).
+function indexedDBFactory() {
+  try {
+    return globalThis.indexedDB || null;
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Records
+
+/** Brings a record written by an older release up to SCHEMA_VERSION. */
+function migrateRecord(record) {
+  if (!record || typeof record !== 'object') return undefined;
+  const migrated = { ...record };
+  // Records from before schemas existed are schema 1.
+  if (!Number.isInteger(migrated.schema)) migrated.schema = 1;
+  // Future steps go here, one per version, e.g.
+  //   if (migrated.schema === 1) { ...reshape...; migrated.schema = 2; }
+  // A record from a newer release (schema > SCHEMA_VERSION) is returned as it is.
+  return migrated;
+}
+
+/** The record as it is stored: a plain copy with the schema version and time of saving. */
+function stamp(record) {
+  if (!record || typeof record !== 'object' || Array.isArray(record)) {
+    throw new TypeError('store.write expects a plain object');
+  }
+  return { ...record, schema: SCHEMA_VERSION, savedAt: new Date().toISOString() };
+}
+
+function checkKey(key) {
+  if (typeof key !== 'string' || key === '') throw new TypeError('storage keys are non-empty strings');
+}
+
+/**
+ * An Error that keeps the browser's error name. DOMExceptions are not always
+ * `instanceof Error` in older engines, and their names differ between
+ * browsers for the same problem (Firefox used NS_ERROR_DOM_QUOTA_REACHED).
+ */
+function keepName(err) {
+  if (err instanceof Error && !(globalThis.DOMException && err instanceof DOMException)) return err;
+  let name = (err && err.name) || 'UnknownError';
+  if (name === 'NS_ERROR_DOM_QUOTA_REACHED' || (err && err.code === 22)) name = 'QuotaExceededError';
+  const error = new Error((err && err.message) || name, { cause: err });
+  error.name = name;
+  return error;
+}
+
+function persistence() {
+  if (!persistencePromise) {
+    persistencePromise = (async () => {
+      const storage = globalThis.navigator?.storage;
+      if (!storage || typeof storage.persist !== 'function') return false;
+      try {
+        // Firefox asks the patient on persist(): skip the question when already granted.
+        if (typeof storage.persisted === 'function' && (await storage.persisted())) return true;
+        return await storage.persist();
+      } catch {
+        return false;
+      }
+    })();
+  }
+  return persistencePromise;
+}
+
+// ---------------------------------------------------------------------------
+// IndexedDB
+
+/**
+ * Creates or upgrades the database. Each step takes it from version n - 1 to
+ * n and must keep existing records: a new site version never clears them.
+ */
+function upgradeDatabase(db, oldVersion /* , transaction */) {
+  if (oldVersion < 1) db.createObjectStore(RECORDS);
+  // if (oldVersion < 2) { const records = transaction.objectStore(RECORDS); ... }
+}
+
+function openDatabase(factory, name) {
+  return new Promise((resolve, reject) => {
+    let request;
+    try {
+      request = factory.open(name, DB_VERSION);
+    } catch (err) {
+      reject(keepName(err));
+      return;
+    }
+    request.onupgradeneeded = (event) => upgradeDatabase(request.result, event.oldVersion, request.transaction);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(keepName(request.error));
+    // onblocked: another tab holds an older version open. It closes its
+    // connection on `versionchange` (below), after which this open succeeds.
+  });
+}
+
+async function indexedDBStore(factory, name) {
+  let db = null;
+
+  const connect = async () => {
+    if (db) return db;
+    const opened = await openDatabase(factory, name);
+    // A newer release in another tab wants to upgrade: step aside, and
+    // reconnect (to the new version) on the next call.
+    opened.onversionchange = () => {
+      opened.close();
+      if (db === opened) db = null;
+    };
+    // The browser closed it (site data cleared, Safari's connection loss).
+    opened.onclose = () => {
+      if (db === opened) db = null;
+    };
+    db = opened;
+    return db;
+  };
+
+  // Runs `work(objectStore)` in one transaction and resolves with the value
+  // of the request it returns once the transaction has completed, so a
+  // resolved write is on disk. Quota errors arrive as the transaction's error.
+  const run = async (mode, work, retried = false) => {
+    const database = await connect();
+    let transaction;
+    try {
+      transaction = database.transaction(RECORDS, mode);
+    } catch (err) {
+      // InvalidStateError: the connection was closing; open a new one once.
+      if (!retried && err && err.name === 'InvalidStateError') {
+        db = null;
+        return run(mode, work, true);
+      }
+      throw keepName(err);
+    }
+    return new Promise((resolve, reject) => {
+      let request;
+      try {
+        request = work(transaction.objectStore(RECORDS));
+      } catch (err) {
+        reject(keepName(err));
+        return;
+      }
+      transaction.oncomplete = () => resolve(request ? request.result : undefined);
+      // A failed request aborts its transaction (no preventDefault: a write
+      // is all or nothing), so every failure, quota included, ends up here.
+      transaction.onabort = () => reject(keepName(transaction.error || (request && request.error)));
+    });
+  };
+
+  // Opening here makes openStore fail (and fall back) when IndexedDB is unusable.
+  await connect();
+
+  return {
+    backend: 'indexeddb',
+    async read(key) {
+      checkKey(key);
+      return migrateRecord(await run('readonly', (records) => records.get(key)));
+    },
+    async write(key, record) {
+      checkKey(key);
+      const stored = stamp(record);
+      await run('readwrite', (records) => records.put(stored, key));
+      return stored;
+    },
+    async remove(key) {
+      checkKey(key);
+      await run('readwrite', (records) => records.delete(key));
+    },
+    async list(prefix = '') {
+      const entries = [];
+      // "\uffff" is the highest UTF-16 code unit: the range holds every key starting with prefix.
+      const range = prefix ? IDBKeyRange.bound(prefix, `${prefix}\uffff`) : undefined;
+      await run('readonly', (records) => {
+        const cursor = records.openCursor(range);
+        cursor.onsuccess = () => {
+          const at = cursor.result;
+          if (!at) return;
+          const record = migrateRecord(at.value);
+          if (record) entries.push({ key: at.key, record });
+          at.continue();
+        };
+        return null;
+      });
+      return entries; // IndexedDB walks keys in order
+    },
+    requestPersistence: persistence,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// localStorage fallback
+
+function localStorageStore(name) {
+  // Throws a SecurityError when site data is blocked: openStore reports it.
+  const storage = globalThis.localStorage;
+  if (!storage) throw keepName({ name: 'NotSupportedError', message: 'this browser has no storage for this site' });
+  // Every key of this site starts with the database name, so sites on one host keep apart.
+  const prefixOf = `${name}|`;
+
+  const parse = (text) => {
+    if (text == null) return undefined;
+    try {
+      return migrateRecord(JSON.parse(text));
+    } catch {
+      return undefined; // unreadable: treat as missing rather than break the page
+    }
+  };
+  const guard = (fn) => {
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(keepName(err));
+    }
+  };
+
+  return {
+    backend: 'localstorage',
+    read(key) {
+      return guard(() => {
+        checkKey(key);
+        return parse(storage.getItem(prefixOf + key));
+      });
+    },
+    write(key, record) {
+      return guard(() => {
+        checkKey(key);
+        const stored = stamp(record);
+        storage.setItem(prefixOf + key, JSON.stringify(stored));
+        return stored;
+      });
+    },
+    remove(key) {
+      return guard(() => {
+        checkKey(key);
+        storage.removeItem(prefixOf + key);
+      });
+    },
+    list(prefix = '') {
+      return guard(() => {
+        const entries = [];
+        for (let i = 0; i < storage.length; i += 1) {
+          const full = storage.key(i);
+          if (!full || !full.startsWith(prefixOf + prefix)) continue;
+          const record = parse(storage.getItem(full));
+          if (record) entries.push({ key: full.slice(prefixOf.length), record });
+        }
+        // Code-unit order, as IndexedDB sorts string keys.
+        return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      });
+    },
+    requestPersistence: persistence,
+  };
+}
