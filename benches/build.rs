@@ -6,17 +6,26 @@
 //! list, a task list, a table and 3-5 internal links, some with an
 //! `#anchor` to a heading of the target), with the repository's site.toml
 //! and static/ and the theme built into the binary. It then runs the release
-//! `carebook build` on it several times as a child process, so that the
-//! numbers are those of the build alone (config, discover, render, minify,
-//! write), not of the generator, and prints one row per size: median wall
-//! time, pages per second, output size and the child's peak memory (from
-//! `wait4`), then how the time per page scales with N.
+//! `carebook build` on it as a child process, so that the numbers are those
+//! of the build alone (config, discover, render, minify, write), not of the
+//! generator:
+//!
+//! - several fresh builds (no output folder beforehand): median and minimum
+//!   wall time, pages per second, CPU time over wall time (2.0 means both
+//!   cores were busy), output size and the child's peak memory from `wait4`;
+//! - one rebuild over the previous output, as every build after the first is;
+//! - one more build in this process, stage by stage through the library API
+//!   (read, render, write), to show where the time goes.
+//!
+//! Last it prints how time and memory per page scale with N (1.00 = linear).
 //!
 //! Sizes: `cargo bench --bench build -- 1000 100000` or
 //! `CAREBOOK_BENCH_PAGES=1000,10000,100000`; the default is 1,000 and 10,000.
 //! `CAREBOOK_BENCH_RUNS=n` replaces the default run counts (5 up to 1k
 //! pages, 3 up to 10k, 1 above); `CAREBOOK_BENCH_KEEP=1` keeps the generated
-//! sites and prints where they are, for profiling.
+//! sites and prints where they are, for profiling; `CAREBOOK_BENCH_STAGES=0`
+//! skips the stage timing. The sites go to the temporary folder (`TMPDIR`):
+//! `TMPDIR=/dev/shm` leaves the disk out of the numbers.
 //!
 //! Performance goals live here, never in timed tests: a shared CI machine
 //! makes timed tests flaky, while this prints numbers for a person to judge.
@@ -63,20 +72,30 @@ struct Settings {
     runs: Option<usize>,
     /// Keep the generated sites instead of deleting them.
     keep: bool,
+    /// Also time the stages once, in this process, through the library.
+    stages: bool,
 }
 
 fn read_settings() -> Result<Settings, String> {
-    // Cargo passes `--bench` (and would pass libtest flags) to every bench
-    // binary; only the plain arguments are sizes.
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo bench` passes `--bench`; `cargo test --benches` (or
+    // `--all-targets`) runs this binary without it, and then a tiny site is
+    // enough to check that the benchmark still works.
+    let smoke_test = !all.iter().any(|a| a == "--bench");
+    // Only the plain arguments are sizes; the rest are cargo's flags.
+    let args: Vec<&str> = all.iter().map(String::as_str).filter(|a| !a.starts_with('-')).collect();
     let sizes = if !args.is_empty() {
         parse_sizes(&args.join(","))?
     } else if let Ok(list) = std::env::var("CAREBOOK_BENCH_PAGES") {
         parse_sizes(&list)?
+    } else if smoke_test {
+        println!("not run by `cargo bench`: a 50-page smoke test only");
+        vec![50]
     } else {
         DEFAULT_SIZES.to_vec()
     };
     let runs = match std::env::var("CAREBOOK_BENCH_RUNS") {
+        Err(_) if smoke_test => Some(1),
         Ok(runs) => Some(
             parse_count(&runs)
                 .filter(|&r| r > 0)
@@ -84,8 +103,10 @@ fn read_settings() -> Result<Settings, String> {
         ),
         Err(_) => None,
     };
-    let keep = std::env::var("CAREBOOK_BENCH_KEEP").is_ok_and(|v| !v.is_empty() && v != "0");
-    Ok(Settings { sizes, runs, keep })
+    let flag = |name: &str| std::env::var(name).ok().map(|v| !v.is_empty() && v != "0");
+    let keep = flag("CAREBOOK_BENCH_KEEP").unwrap_or(false);
+    let stages = flag("CAREBOOK_BENCH_STAGES").unwrap_or(true);
+    Ok(Settings { sizes, runs, keep, stages })
 }
 
 /// `1000,10_000 100000` -> [1000, 10000, 100000].
@@ -117,16 +138,39 @@ fn default_runs(pages: usize) -> usize {
 fn run(settings: &Settings) -> Result<(), String> {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("carebook build benchmark: {CAREBOOK}");
-    println!("{cpus} CPU(s); each run is a fresh `carebook build` of a generated site\n");
+    println!("{cpus} CPU(s); each run is a fresh `carebook build` of a generated site");
+    warn_if_busy(cpus);
+    println!();
     let mut results = Vec::new();
     for &pages in &settings.sizes {
         let runs = settings.runs.unwrap_or_else(|| default_runs(pages));
-        results.push(bench_size(pages, runs, settings.keep)?);
+        results.push(bench_size(pages, runs, settings)?);
     }
     println!();
     print!("{}", format_table(&results));
     print!("{}", format_scaling(&results));
+    if settings.stages {
+        println!();
+        print!("{}", format_stages(&results));
+    }
     Ok(())
+}
+
+/// Other work on the machine (a compiler, a browser test) slows every run
+/// down and makes the numbers meaningless; say so rather than hide it.
+fn warn_if_busy(cpus: usize) {
+    let Ok(loadavg) = std::fs::read_to_string("/proc/loadavg") else { return };
+    let Some(load) = loadavg.split_whitespace().next().and_then(|l| l.parse::<f64>().ok()) else {
+        return;
+    };
+    // The load average lags by a minute and counts a compile that just
+    // finished, so warn only when more than the whole machine was busy.
+    if load > cpus as f64 {
+        println!(
+            "warning: load average {load:.1} on {cpus} CPU(s): other programs are running, \
+             so these timings are pessimistic and noisy"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -141,7 +185,11 @@ struct SizeResult {
     files: usize,
     source_bytes: u64,
     output_bytes: u64,
+    /// Fresh builds: no output folder beforehand.
     runs: Vec<RunResult>,
+    /// One build over the previous output, which it replaces.
+    rebuild: RunResult,
+    stages: Option<StageTimes>,
 }
 
 /// One build, measured from outside.
@@ -153,16 +201,14 @@ struct RunResult {
     peak_rss_kib: u64,
 }
 
-fn bench_size(pages: usize, runs: usize, keep: bool) -> Result<SizeResult, String> {
+fn bench_size(pages: usize, runs: usize, settings: &Settings) -> Result<SizeResult, String> {
     let dir = tempfile::Builder::new()
         .prefix(&format!("carebook-bench-{pages}-"))
         .tempdir()
         .map_err(|err| format!("cannot create a temporary folder: {err}"))?;
     // Kept from the start, so a failing build's site is there to look at too.
-    let (_guard, base) = if keep {
-        let kept = dir.keep();
-        println!("{pages} pages: the site is kept in {}", kept.display());
-        (None, kept)
+    let (_guard, base) = if settings.keep {
+        (None, dir.keep())
     } else {
         let base = dir.path().to_path_buf();
         (Some(dir), base)
@@ -173,33 +219,85 @@ fn bench_size(pages: usize, runs: usize, keep: bool) -> Result<SizeResult, Strin
     let source_bytes = generate_site(&root, pages)
         .map_err(|err| format!("cannot write the site into {}: {err}", root.display()))?;
     println!(
-        "{pages} pages: generated {:.1} MiB of Markdown in {:.1} s; {runs} run(s):",
+        "{pages} pages: generated {:.1} MiB of Markdown into {} in {:.1} s",
         mib(source_bytes),
+        base.display(),
         started.elapsed().as_secs_f64()
     );
 
     let mut measured = Vec::with_capacity(runs);
     let mut rendered = 0;
     for _ in 0..runs {
-        // Every run starts without an output folder, so that each does the
-        // same work (a rebuild would also delete the previous output).
-        if output.exists() {
-            std::fs::remove_dir_all(&output)
-                .map_err(|err| format!("{}: {err}", output.display()))?;
-        }
+        // Every measured run starts without an output folder, so that each
+        // does the same work; the rebuild below is measured on its own.
+        remove_output(&output)?;
         let (result, count) = run_build(&root, &output)?;
-        println!(
-            "  {:>8.3} s  cpu {:>7.3} s  peak {:>7.1} MiB",
-            result.wall.as_secs_f64(),
-            result.cpu.as_secs_f64(),
-            result.peak_rss_kib as f64 / 1024.0
-        );
+        print_run("build", &result);
         measured.push(result);
         rendered = count;
     }
     let (files, output_bytes) = folder_size(&output)
         .map_err(|err| format!("cannot measure {}: {err}", output.display()))?;
-    Ok(SizeResult { pages, rendered, files, source_bytes, output_bytes, runs: measured })
+    // What a user sees on every build but the first: the previous output is
+    // there and gets replaced (renamed away and deleted by carebook).
+    let (rebuild, _) = run_build(&root, &output)?;
+    print_run("rebuild", &rebuild);
+    let stages = if settings.stages {
+        remove_output(&output)?;
+        Some(time_stages(&root, &output)?)
+    } else {
+        None
+    };
+    let runs = measured;
+    Ok(SizeResult { pages, rendered, files, source_bytes, output_bytes, runs, rebuild, stages })
+}
+
+fn remove_output(output: &Path) -> Result<(), String> {
+    match std::fs::remove_dir_all(output) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("cannot remove {}: {err}", output.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn print_run(what: &str, run: &RunResult) {
+    println!(
+        "  {what:<8} {:>8.3} s  cpu {:>7.3} s  peak {:>7.1} MiB",
+        run.wall.as_secs_f64(),
+        run.cpu.as_secs_f64(),
+        run.peak_rss_kib as f64 / 1024.0
+    );
+}
+
+/// Where the time of one build goes, measured in this process.
+#[derive(Debug, Clone, Copy)]
+struct StageTimes {
+    /// `load_config` and `discover`: reading site.toml, the theme and content/.
+    read: Duration,
+    /// `render_output`: parse, Markdown, model, validate, templates, minify.
+    render: Duration,
+    /// `write_output`: writing the files beside the output folder and swapping.
+    write: Duration,
+}
+
+/// Runs the stages of `carebook::build` one by one through the library API.
+fn time_stages(root: &Path, output: &Path) -> Result<StageTimes, String> {
+    let failed = |err: carebook::BuildError| format!("in-process build failed: {}", err.report());
+    let started = Instant::now();
+    let overrides = carebook::config::ConfigOverrides::default();
+    let config = carebook::config::load_config(root, &overrides).map_err(failed)?;
+    let sources = carebook::discover::discover(&config).map_err(failed)?;
+    let read = started.elapsed();
+    let started = Instant::now();
+    let built = carebook::render_output(&config, sources).map_err(failed)?;
+    let render = started.elapsed();
+    let started = Instant::now();
+    carebook::output::write_output(&built.files, output, &config.root).map_err(failed)?;
+    let write = started.elapsed();
+    // Not timed: freeing the output set is not part of what a user waits for.
+    drop(built);
+    Ok(StageTimes { read, render, write })
 }
 
 /// Runs `carebook build` once; returns the measurements and the number of
@@ -317,13 +415,14 @@ fn format_table(results: &[SizeResult]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:>8} {:>8} {:>7} {:>4} {:>9} {:>9} {:>8} {:>8} {:>7} {:>9} {:>9} {:>9}",
+        "{:>8} {:>8} {:>7} {:>4} {:>9} {:>9} {:>9} {:>8} {:>8} {:>7} {:>9} {:>9} {:>9}",
         "pages",
         "rendered",
         "files",
         "runs",
         "median s",
         "min s",
+        "rebuild s",
         "pages/s",
         "µs/page",
         "cpu/wall",
@@ -337,15 +436,17 @@ fn format_table(results: &[SizeResult]) -> String {
         let min = r.runs.iter().map(|run| run.wall).min().unwrap_or_default();
         let peak = r.runs.iter().map(|run| run.peak_rss_kib).max().unwrap_or(0);
         let secs = wall.as_secs_f64();
+        // pages/s and µs/page count sections too: they are rendered pages.
         let _ = writeln!(
             out,
-            "{:>8} {:>8} {:>7} {:>4} {:>9.3} {:>9.3} {:>8.0} {:>8.0} {:>7.2} {:>9.1} {:>9.1} {:>9.1}",
+            "{:>8} {:>8} {:>7} {:>4} {:>9.3} {:>9.3} {:>9.3} {:>8.0} {:>8.0} {:>7.2} {:>9.1} {:>9.1} {:>9.1}",
             r.pages,
             r.rendered,
             r.files,
             r.runs.len(),
             secs,
             min.as_secs_f64(),
+            r.rebuild.wall.as_secs_f64(),
             r.rendered as f64 / secs,
             secs * 1e6 / r.rendered as f64,
             cpu.as_secs_f64() / secs,
@@ -364,17 +465,43 @@ fn format_scaling(results: &[SizeResult]) -> String {
     let Some(base) = results.iter().min_by_key(|r| r.pages) else { return out };
     let per_page =
         |r: &SizeResult| median(&r.runs, |run| run.wall).as_secs_f64() / r.rendered as f64;
+    let cpu_per_page =
+        |r: &SizeResult| median(&r.runs, |run| run.cpu).as_secs_f64() / r.rendered as f64;
     let rss_per_page = |r: &SizeResult| {
         r.runs.iter().map(|run| run.peak_rss_kib).max().unwrap_or(0) as f64 / r.rendered as f64
     };
     for r in results.iter().filter(|r| r.pages != base.pages) {
         let _ = writeln!(
             out,
-            "scaling {} -> {} pages: time per page x{:.2}, peak memory per page x{:.2} (1.00 = linear)",
+            "scaling {} -> {} pages, per page: wall time x{:.2}, cpu time x{:.2}, \
+             peak memory x{:.2} (1.00 = linear)",
             base.pages,
             r.pages,
             per_page(r) / per_page(base),
+            cpu_per_page(r) / cpu_per_page(base),
             rss_per_page(r) / rss_per_page(base)
+        );
+    }
+    out
+}
+
+fn format_stages(results: &[SizeResult]) -> String {
+    let mut out = String::from(
+        "stages of one in-process build (load_config+discover / render_output / write_output):\n",
+    );
+    for r in results {
+        let Some(t) = r.stages else { continue };
+        let total = (t.read + t.render + t.write).as_secs_f64();
+        let part = |d: Duration| {
+            format!("{:>7.3} s {:>3.0}%", d.as_secs_f64(), 100.0 * d.as_secs_f64() / total)
+        };
+        let _ = writeln!(
+            out,
+            "{:>8} pages  read {}  render {}  write {}",
+            r.pages,
+            part(t.read),
+            part(t.render),
+            part(t.write)
         );
     }
     out

@@ -26,7 +26,7 @@ use crate::error::BuildError;
 use crate::frontmatter::PageKind;
 use crate::frontmatter::{ParsedDoc, parse_document};
 use crate::markdown::{RenderedDoc, RouteTable, render_with_shortcodes};
-use crate::model::{RenderedDocument, Worksheet, assign_routes, build_model};
+use crate::model::{RenderedDocument, Worksheet, assign_routes, build_model, url_from_path};
 use crate::offline::add_offline_support;
 use crate::output::{OutputSet, write_output};
 use crate::postprocess::minify_output;
@@ -87,10 +87,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// Runs the pure stages: from read files to the finished, minified output.
 pub fn render_output(config: &Config, sources: Sources) -> Result<SiteBuild, BuildError> {
     let mut diagnostics = sources.diagnostics;
-    let docs = parse_all(&sources.content, config.include_drafts, &mut diagnostics);
+    let (docs, unparsed) = parse_all(&sources.content, config.include_drafts, &mut diagnostics);
 
-    let (routes, route_diagnostics) = assign_routes(&docs, &config.base_path);
+    let (mut routes, route_diagnostics) = assign_routes(&docs, &config.base_path);
     diagnostics.extend(route_diagnostics);
+    // A file whose front matter failed to parse still exists: links to it
+    // are not reported as broken on top of its own error.
+    for path in unparsed {
+        let url = url_from_path(&path, None, &config.base_path);
+        routes.entry(path).or_insert(url);
+    }
     let rendered: Vec<RenderedDocument> = docs
         .into_par_iter()
         .map(|doc| {
@@ -162,19 +168,24 @@ fn render_document(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Option
 }
 
 /// Parses every file in parallel; drafts are dropped unless asked for.
+/// Returns the documents and the content paths of files that failed.
 fn parse_all(
     content: &[crate::discover::SourceFile],
     include_drafts: bool,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<ParsedDoc> {
+) -> (Vec<ParsedDoc>, Vec<String>) {
     let results: Vec<_> = content.par_iter().map(parse_document).collect();
     let mut docs = Vec::with_capacity(results.len());
-    for result in results {
+    let mut unparsed = Vec::new();
+    for (result, file) in results.into_iter().zip(content) {
         match result {
             Ok(doc) if doc.meta.draft && !include_drafts => {}
             Ok(doc) => docs.push(doc),
-            Err(errors) => diagnostics.extend(errors),
+            Err(errors) => {
+                diagnostics.extend(errors);
+                unparsed.push(file.content_path.clone());
+            }
         }
     }
-    docs
+    (docs, unparsed)
 }

@@ -38,7 +38,26 @@ pub struct Config {
     pub clinic: Clinic,
     pub safety: Safety,
     pub print: PrintSettings,
+    /// What `carebook check` holds the content to.
+    pub check: CheckSettings,
     pub include_drafts: bool,
+}
+
+/// The `[check]` table: what `carebook check` holds the content to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckSettings {
+    /// The highest Flesch-Kincaid grade a page may have without a warning.
+    pub max_grade: f64,
+    /// How long a clinical review stays current.
+    pub review_every_months: u32,
+    /// Whether a page without `reviewed` gets a warning.
+    pub require_reviewed: bool,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings { max_grade: 8.0, review_every_months: 12, require_reviewed: false }
+    }
 }
 
 /// Paper for printed worksheets.
@@ -73,6 +92,10 @@ pub struct Clinic {
 pub struct BrandColors {
     pub primary: Option<String>,
     pub accent: Option<String>,
+    /// Where site.toml sets each colour, for `carebook check`'s contrast
+    /// errors.
+    pub primary_position: Option<Position>,
+    pub accent_position: Option<Position>,
 }
 
 /// Crisis information shown on every page.
@@ -100,6 +123,33 @@ struct RawConfig {
     safety: RawSafety,
     #[serde(default)]
     print: RawPrint,
+    #[serde(default)]
+    check: RawCheck,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    max_grade: Option<Spanned<Number>>,
+    review_every_months: Option<Spanned<i64>>,
+    require_reviewed: Option<bool>,
+}
+
+/// A TOML number: `max_grade = 8` and `max_grade = 8.5` both read.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(untagged)]
+enum Number {
+    Integer(i64),
+    Float(f64),
+}
+
+impl Number {
+    fn value(self) -> f64 {
+        match self {
+            Number::Integer(n) => n as f64,
+            Number::Float(x) => x,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -222,12 +272,17 @@ pub fn parse_config(
             None
         }
     };
+    let primary_position = raw.clinic.colors.primary.as_ref().map(|c| position_of(c.span()));
+    let accent_position = raw.clinic.colors.accent.as_ref().map(|c| position_of(c.span()));
     let colors = BrandColors {
         primary: colour(raw.clinic.colors.primary, "primary"),
         accent: colour(raw.clinic.colors.accent, "accent"),
+        primary_position,
+        accent_position,
     };
 
     let print = read_print(raw.print, &mut diagnostics, &position_of);
+    let check = read_check(raw.check, &mut diagnostics, &position_of);
     if raw.title.trim().is_empty() {
         diagnostics.push(
             Diagnostic::error(file, Position::start(), "the site title is empty")
@@ -257,6 +312,7 @@ pub fn parse_config(
         },
         safety: Safety { title: raw.safety.title, text: raw.safety.text, phone: raw.safety.phone },
         print,
+        check,
         include_drafts: overrides.include_drafts,
     })
 }
@@ -316,6 +372,48 @@ fn read_print(
         }
     }
     print
+}
+
+/// Reads `[check]`: a grade between 1 and 20, a review period in months.
+fn read_check(
+    raw: RawCheck,
+    diagnostics: &mut Vec<Diagnostic>,
+    position_of: &dyn Fn(std::ops::Range<usize>) -> Position,
+) -> CheckSettings {
+    let file = Path::new(CONFIG_FILE);
+    let mut check = CheckSettings::default();
+    if let Some(grade) = raw.max_grade {
+        let value = grade.get_ref().value();
+        if (1.0..=20.0).contains(&value) {
+            check.max_grade = value;
+        } else {
+            diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    position_of(grade.span()),
+                    format!("check.max_grade {value} is not a school grade"),
+                )
+                .with_hint("use a US school grade between 1 and 20; 8 suits most patient guidance"),
+            );
+        }
+    }
+    if let Some(months) = raw.review_every_months {
+        match u32::try_from(*months.get_ref()) {
+            Ok(n @ 1..=120) => check.review_every_months = n,
+            _ => diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    position_of(months.span()),
+                    format!("check.review_every_months {} is not a period", months.get_ref()),
+                )
+                .with_hint("use a number of months between 1 and 120, e.g. 12 for once a year"),
+            ),
+        }
+    }
+    if let Some(required) = raw.require_reviewed {
+        check.require_reviewed = required;
+    }
+    check
 }
 
 fn is_css_length(value: &str) -> bool {
@@ -441,6 +539,55 @@ mod tests {
             parse("title = \"G\"\nbase_url = \"https://e.org\"\n[print]\npaper = \"legal\"\nmargin = \"wide\"\n").unwrap_err();
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].position, Position::new(4, 9));
+    }
+
+    #[test]
+    fn check_settings_have_defaults() {
+        let config = parse("title = \"G\"\nbase_url = \"https://e.org\"\n").unwrap();
+        assert_eq!(config.check, CheckSettings::default());
+        assert_eq!(config.check.max_grade, 8.0);
+        assert_eq!(config.check.review_every_months, 12);
+        assert!(!config.check.require_reviewed);
+    }
+
+    #[test]
+    fn check_settings_are_read() {
+        let config = parse(
+            "title = \"G\"\nbase_url = \"https://e.org\"\n[check]\nmax_grade = 7\nreview_every_months = 6\nrequire_reviewed = true\n",
+        )
+        .unwrap();
+        let expected =
+            CheckSettings { max_grade: 7.0, review_every_months: 6, require_reviewed: true };
+        assert_eq!(config.check, expected);
+        let config =
+            parse("title = \"G\"\nbase_url = \"https://e.org\"\n[check]\nmax_grade = 6.5\n")
+                .unwrap();
+        assert_eq!(config.check.max_grade, 6.5);
+    }
+
+    #[test]
+    fn check_settings_are_validated() {
+        let errors = parse(
+            "title = \"G\"\nbase_url = \"https://e.org\"\n[check]\nmax_grade = 40\nreview_every_months = 0\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].position, Position::new(4, 13));
+        assert_eq!(errors[1].position.line, 5);
+        let errors = parse("title = \"G\"\nbase_url = \"https://e.org\"\n[check]\nmax_grde = 7\n")
+            .unwrap_err();
+        assert_eq!(errors[0].message, "unknown key `max_grde`");
+        assert_eq!(errors[0].hint.as_deref(), Some("did you mean `max_grade`?"));
+    }
+
+    #[test]
+    fn colour_positions_are_kept() {
+        let config = parse(
+            "title = \"G\"\nbase_url = \"https://e.org\"\n[clinic.colors]\naccent = \"#9a4a0c\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.clinic.colors.accent_position, Some(Position::new(4, 10)));
+        assert_eq!(config.clinic.colors.primary_position, None);
     }
 
     #[test]

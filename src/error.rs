@@ -45,6 +45,20 @@ pub enum BuildError {
     UnsafeOutput { path: PathBuf, reason: String },
     #[error("{dir} already contains a site")]
     InitTargetNotEmpty { dir: PathBuf },
+    #[error("{variable}={value:?} is not a date")]
+    InvalidDate { variable: &'static str, value: String },
+    #[error("could not listen on {address}")]
+    Bind {
+        address: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("could not watch {path} for changes")]
+    Watch {
+        path: PathBuf,
+        #[source]
+        source: notify::Error,
+    },
     #[error("the site has {} error(s)", count_errors(.0))]
     Content(Vec<Diagnostic>),
 }
@@ -64,9 +78,16 @@ impl BuildError {
             BuildError::MissingTheme { .. } => {
                 Some("set `theme = \"default\"` in site.toml, or add the theme's folder under themes/".into())
             }
+            BuildError::Bind { source, .. } if source.kind() == std::io::ErrorKind::AddrInUse => Some(
+                "another program uses this port: choose another with --port, or leave --port out to pick a free one"
+                    .into(),
+            ),
             BuildError::InitTargetNotEmpty { .. } => {
                 Some("choose an empty or new folder for the new site".into())
             }
+            BuildError::InvalidDate { variable, .. } => Some(format!(
+                "write the date as YYYY-MM-DD, e.g. 2026-11-25, or unset {variable} to use today's date"
+            )),
             _ => None,
         }
     }

@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::Path;
 
+use crate::check::review::{TODAY_VARIABLE, today};
 use crate::config::CONFIG_FILE;
 use crate::error::BuildError;
 
@@ -34,6 +35,12 @@ accent = "#9a4a0c"
 title = "If you need help now"
 text = "If you feel unsafe, call or text 988 (Suicide and Crisis Lifeline). In an emergency, call 911."
 phone = "988"
+
+# What `carebook check` looks for before you publish.
+[check]
+max_grade = 8              # the highest reading level (US school grade) a page should have
+review_every_months = 12   # how long a clinical review stays current
+require_reviewed = false   # true: warn about pages with no reviewed date
 "##,
     ),
     (
@@ -41,6 +48,7 @@ phone = "988"
         r#"+++
 title = "Welcome"
 description = "Start here: what this guide covers and how to use it."
+reviewed = REVIEWED    # the day a clinician last checked this page
 +++
 
 This guide helps you get ready for your treatment and look after yourself afterwards.
@@ -54,6 +62,7 @@ Start with [getting ready](guide/_index.md).
 title = "Getting ready"
 description = "Simple steps to take before your visit."
 weight = 10
+reviewed = REVIEWED
 +++
 
 These pages walk you through the days before your visit.
@@ -65,7 +74,7 @@ These pages walk you through the days before your visit.
 title = "First steps"
 description = "What to do in the week before your visit."
 weight = 10
-reviewed = 2026-01-01
+reviewed = REVIEWED
 +++
 
 ## In the week before
@@ -82,13 +91,20 @@ See [in the week before](#in-the-week-before) if you missed a step.
     ),
 ];
 
+/// Stands for today's date in the starter pages' `reviewed` keys, so a new
+/// site passes `carebook check` without review warnings.
+const REVIEWED: &str = "REVIEWED";
+
 /// Creates a new site in `dir` (created if missing; must hold no site yet).
 pub fn init_site(dir: &Path) -> Result<Vec<String>, BuildError> {
     if dir.join(CONFIG_FILE).exists() || dir.join("content").exists() {
         return Err(BuildError::InitTargetNotEmpty { dir: dir.to_path_buf() });
     }
+    let today =
+        today().map_err(|value| BuildError::InvalidDate { variable: TODAY_VARIABLE, value })?;
     let mut written = Vec::new();
     for (relative, text) in STARTER_FILES {
+        let text = text.replace(REVIEWED, &today.to_string());
         let path = dir.join(relative);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)

@@ -7,6 +7,7 @@
 
 pub mod assets;
 pub mod build;
+pub mod check;
 pub mod checklist;
 pub mod config;
 pub mod diagnostic;
@@ -20,7 +21,9 @@ pub mod offline;
 pub mod output;
 pub mod postprocess;
 pub mod prompts;
+pub mod readability;
 pub mod render;
+pub mod serve;
 pub mod sitemap;
 pub mod theme;
 pub mod validate;

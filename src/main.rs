@@ -37,6 +37,41 @@ enum Command {
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
     },
+    /// Check every page for problems, without writing the website.
+    ///
+    /// Runs everything `build` checks, plus reading level, image
+    /// descriptions, review dates and colour contrast. Exits with 1 if
+    /// anything must be fixed; warnings are worth fixing but do not fail.
+    Check {
+        /// The site's folder, the one that holds site.toml.
+        #[arg(long, short, value_name = "FOLDER", default_value = ".")]
+        root: PathBuf,
+        /// Also visit every link to another website and report broken ones (needs the internet).
+        #[arg(long)]
+        external: bool,
+        /// How to print what check found.
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = carebook::check::ReportFormat::Text)]
+        format: carebook::check::ReportFormat,
+    },
+    /// Preview the site in your browser while you edit it.
+    ///
+    /// Every time you save a page, a template or site.toml, the site is
+    /// rebuilt and open pages reload. If something is wrong, the browser
+    /// lists the problems and the last good version keeps working.
+    Serve {
+        /// The site's folder, the one that holds site.toml.
+        #[arg(long, short, value_name = "FOLDER", default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on. The default keeps the preview on this computer.
+        #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port to listen on [default: 1111, or the next free one].
+        #[arg(long, short, value_name = "PORT")]
+        port: Option<u16>,
+        /// Also show pages marked draft = true.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new site with example pages in a new folder.
     Init {
         /// The folder to create the site in.
@@ -52,6 +87,17 @@ fn main() -> ExitCode {
             run_build(&BuildOptions { root, output, include_drafts: drafts, base_url })
         }
         Command::Init { dir } => run_init(&dir),
+        Command::Check { root, external, format } => {
+            return run_check(&carebook::check::CheckOptions { root, external }, format);
+        }
+        Command::Serve { root, bind, port, drafts } => {
+            carebook::serve::serve(&carebook::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                include_drafts: drafts,
+            })
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -85,6 +131,23 @@ fn run_build(options: &BuildOptions) -> Result<(), BuildError> {
         }
     );
     Ok(())
+}
+
+/// Prints the report on stdout; exit 1 if it holds an error.
+fn run_check(
+    options: &carebook::check::CheckOptions,
+    format: carebook::check::ReportFormat,
+) -> ExitCode {
+    match carebook::check::check(options) {
+        Ok(report) => {
+            print!("{}", report.render(format));
+            if report.errors() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+        Err(err) => {
+            eprintln!("{}", err.report());
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn run_init(dir: &std::path::Path) -> Result<(), BuildError> {

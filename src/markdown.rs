@@ -82,20 +82,20 @@ pub fn embed_marker(index: usize) -> String {
 
 /// Maps byte offsets of a text to line and column quickly (binary search
 /// over line starts), for bodies with many links.
-struct LineIndex<'a> {
+pub(crate) struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
     first_line: usize,
 }
 
 impl<'a> LineIndex<'a> {
-    fn new(text: &'a str, first_line: usize) -> Self {
+    pub(crate) fn new(text: &'a str, first_line: usize) -> Self {
         let line_starts =
             std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         LineIndex { text, line_starts, first_line }
     }
 
-    fn position(&self, offset: usize) -> Position {
+    pub(crate) fn position(&self, offset: usize) -> Position {
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
         let end = offset.min(self.text.len()).max(start);
@@ -105,7 +105,7 @@ impl<'a> LineIndex<'a> {
 }
 
 /// The Markdown extensions carebook enables.
-fn markdown_options() -> Options {
+pub(crate) fn markdown_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

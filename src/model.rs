@@ -71,15 +71,20 @@ pub struct Site {
 
 /// A document's URL, from its path in `content/` and its slug.
 pub fn url_of(doc: &ParsedDoc, base_path: &str) -> String {
-    let dir = doc.content_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let slug = doc.slug.as_ref().map(|(slug, _)| slug.as_str());
+    url_from_path(&doc.content_path, slug, base_path)
+}
+
+/// `prepare/gather.md` -> `/prepare/gather/`; `prepare/_index.md` -> `/prepare/`.
+pub fn url_from_path(content_path: &str, slug: Option<&str>, base_path: &str) -> String {
+    let (dir, file) = content_path.rsplit_once('/').unwrap_or(("", content_path));
     let mut url = String::from(base_path);
     if !dir.is_empty() {
         url.push_str(dir);
         url.push('/');
     }
-    if doc.role == Role::Page {
-        let stem = doc.content_path.rsplit('/').next().unwrap_or_default().trim_end_matches(".md");
-        url.push_str(doc.slug.as_ref().map_or(stem, |(slug, _)| slug.as_str()));
+    if file != "_index.md" {
+        url.push_str(slug.unwrap_or(file.trim_end_matches(".md")));
         url.push('/');
     }
     url

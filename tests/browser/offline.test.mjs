@@ -20,6 +20,7 @@ import { after, before, test } from 'node:test';
 import {
   REPO_ROOT,
   buildSite,
+  htmlFiles,
   launchBrowser,
   readBaseUrl,
   runBuild,
@@ -51,6 +52,7 @@ let site;
 let server;
 let browser;
 let basePath = '/';
+/** Every page: those of sitemap.xml, then built pages it leaves out (print packs, the offline page). */
 let pages = [];
 /** Why the journal tests cannot run on this site, or null. */
 let journalMissing = null;
@@ -66,6 +68,11 @@ before(async () => {
   }
   server = await startServer(site.outDir, { basePath });
   pages = await sitemapPaths(site.outDir);
+  for (const file of await htmlFiles(site.outDir)) {
+    const rel = path.relative(site.outDir, file).split(path.sep).join('/');
+    const urlPath = basePath + rel.replace(/(^|\/)index\.html$/, '$1');
+    if (rel !== '404.html' && !pages.includes(urlPath)) pages.push(urlPath);
+  }
   journalMissing = await whyNoJournal(site.outDir);
   browser = await launchBrowser();
 });
@@ -112,8 +119,14 @@ function rebuild(root, outDir) {
 async function separateSite() {
   const copy = await copySite(SITE_ROOT);
   const outDir = path.join(copy.tmp, 'public');
-  rebuild(copy.root, outDir);
-  const srv = await startServer(outDir, { basePath });
+  let srv;
+  try {
+    rebuild(copy.root, outDir);
+    srv = await startServer(outDir, { basePath });
+  } catch (err) {
+    await copy.cleanup();
+    throw err;
+  }
   return {
     copy,
     outDir,
@@ -157,14 +170,15 @@ test('the service worker saves every page and asset of the build in one cache', 
     assert.equal(names.length, 1, `expected one carebook- cache, found ${JSON.stringify(names)}`);
     const cached = new Set(await cachedPaths(page, names[0]));
 
-    // Every page of the sitemap, the offline page, and every file the pages
-    // load (stylesheet, scripts, logo, icons, manifest).
+    // Every page (sitemap.xml's and the other built ones, the offline page
+    // among them) and every file the pages load (stylesheet, scripts, logo,
+    // icons, manifest): all but the files meant for crawlers and the worker itself.
     const assets = [];
     for (const entry of await fs.readdir(site.outDir, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile() || entry.name.endsWith('.html')) continue;
       const rel = path.relative(site.outDir, path.join(entry.parentPath ?? entry.path, entry.name));
       const url = basePath + rel.split(path.sep).join('/');
-      if (!['sw.js', 'sitemap.xml', 'robots.txt'].includes(rel)) assets.push(url);
+      if (!['sw.js', 'sitemap.xml', 'robots.txt', '_headers'].includes(rel)) assets.push(url);
     }
     const expected = [...pages, `${basePath}offline/`, `${basePath}manifest.webmanifest`, ...assets];
     const missing = [...new Set(expected)].filter((p) => !cached.has(p));
@@ -172,7 +186,7 @@ test('the service worker saves every page and asset of the build in one cache', 
   });
 });
 
-test('offline, every page of the sitemap loads from the device with its <h1> and styles', async () => {
+test('offline, every page loads from the device with its <h1> and styles', async () => {
   await withPage(browser, async ({ page, context }) => {
     await visitAndInstall(page, server);
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -203,7 +217,7 @@ test('offline, every page of the sitemap loads from the device with its <h1> and
 
 test('offline, /page and /page/index.html open the saved /page/', async () => {
   const target = pages.find((p) => p !== basePath && p.endsWith('/'));
-  assert.ok(target, 'the sitemap lists no page besides the home page');
+  assert.ok(target, 'the site has no page besides the home page');
   await withPage(browser, async ({ page, context }) => {
     await visitAndInstall(page, server);
     const expected = await (async () => {
@@ -431,7 +445,14 @@ test('in carebook serve (data-serve="true") a saved copy is removed, not used', 
 
     await withPage(browser, async ({ page }) => {
       await visitAndInstall(page, other.server, basePath);
+      // The saved copy answered the first load: main.js removes it and reloads once.
+      let loads = 0;
+      page.on('load', () => loads++);
       await page.goto(other.server.url(`${basePath}serve-mode/`), { waitUntil: 'load' });
+      await eventually(() => loads >= 2, { message: 'the reload after removing the service worker' });
+      await page.waitForLoadState('load');
+      await page.waitForTimeout(1000);
+      assert.equal(loads, 2, 'serve mode reloaded more than once');
       await eventually(
         () =>
           page.evaluate(

@@ -40,7 +40,9 @@ before(async () => {
   const baseUrl = await readBaseUrl(path.join(SITE_ROOT, 'site.toml'));
   if (baseUrl) basePath = new URL(baseUrl).pathname.replace(/\/?$/, '/');
   server = await startServer(site.outDir, { basePath });
-  pages = await sitemapPaths(site.outDir);
+  // The offline page is not in the sitemap (it is only for the service
+  // worker), but patients see it, so it is checked like every other page.
+  pages = [...(await sitemapPaths(site.outDir)), `${basePath}offline/`];
   browser = await launchBrowser();
 });
 
@@ -82,7 +84,7 @@ async function topLevelSectionTitles() {
 test('the sitemap lists every built page', async () => {
   const built = (await htmlFiles(site.outDir))
     .map((file) => path.relative(site.outDir, file).split(path.sep).join('/'))
-    .filter((rel) => rel !== '404.html')
+    .filter((rel) => rel !== '404.html' && rel !== 'offline/index.html')
     .map((rel) => basePath + rel.replace(/(^|\/)index\.html$/, '$1'));
   const listed = new Set(pages);
   const missing = built.filter((p) => !listed.has(p));

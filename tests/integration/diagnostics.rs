@@ -144,3 +144,25 @@ fn alongside_must_name_an_existing_collection() {
         run.stderr
     );
 }
+
+#[test]
+fn links_to_a_page_with_broken_front_matter_are_not_reported_twice() {
+    let site = SiteTest::fixture("base");
+    site.write("content/a.md", "+++\ntitle = \"A\"\ndescription = \"A\"\n+++\n[b](b.md)\n");
+    site.write("content/b.md", "+++\ntitle = B\n+++\n");
+    let run = site.build();
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("content/b.md:2:9"), "{}", run.stderr);
+    assert!(!run.stderr.contains("content/a.md"), "{}", run.stderr);
+}
+
+#[test]
+fn links_to_drafts_are_broken_links() {
+    let site = SiteTest::fixture("base");
+    site.write("content/a.md", "+++\ntitle = \"A\"\ndescription = \"A\"\n+++\n[b](b.md)\n");
+    site.write("content/b.md", "+++\ntitle = \"B\"\ndescription = \"B\"\ndraft = true\n+++\n");
+    let run = site.build();
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("content/a.md:5:1: error: the link b.md"), "{}", run.stderr);
+    assert!(site.run(&["build", "--drafts"]).success);
+}

@@ -3,6 +3,8 @@
 //! on stderr.
 
 mod build;
+mod check;
 mod diagnostics;
+mod serve;
 mod support;
 mod worksheets;

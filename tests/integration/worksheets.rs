@@ -35,7 +35,7 @@ fn checklists_have_labelled_boxes_groups_and_notes() {
     let site = built();
     let main = site.main_of("prepare/bag/index.html");
     assert!(main.contains("data-checklist=prepare/bag"), "{main}");
-    assert!(main.contains("id=c-c-blanket") && main.contains("for=c-c-blanket"), "{main}");
+    assert!(main.contains("id=c-blanket") && main.contains("for=c-blanket"), "{main}");
     assert!(main.contains("Something warm."), "{main}");
     assert!(main.contains("Comfort") && main.contains("Paperwork"), "{main}");
     assert!(main.contains("data-item=your-id-card"), "{main}");

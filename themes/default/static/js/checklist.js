@@ -42,11 +42,12 @@ const records = new Map();
 /** Forms already enhanced, so calling initChecklists twice is harmless. */
 const enhanced = new WeakSet();
 
-// Saves run one after another, and each reads the stored record just before
-// writing: two quick ticks cannot overwrite each other, and a tick made in
-// another tab since this page loaded is kept.
+// Saves run one after another, and each applies its change to the stored
+// record (store.update): two quick ticks cannot overwrite each other, and a
+// tick made in another tab since this page loaded is kept.
 let queue = Promise.resolve();
-let pending = 0;
+/** Saves queued and not yet done, per checklist id. */
+const pending = new Map();
 let listening = false;
 
 /** Enhances every form[data-checklist] under `root`. */
@@ -86,7 +87,7 @@ async function refresh(id) {
     for (const form of copies.get(id)) showProblem(form, TEXT.notLoaded, err);
   }
   // A save started while reading: its optimistic state is newer than what was read.
-  if (pending > 0) return;
+  if (pending.get(id)) return;
   records.set(id, record);
   paintAll(id);
 }
@@ -97,7 +98,12 @@ async function refresh(id) {
  * stays until the last queued save is done, so rapid ticks do not flicker.
  */
 function enqueue(id, origin, task) {
-  pending += 1;
+  const done = () => {
+    const left = pending.get(id) - 1;
+    pending.set(id, left);
+    return left;
+  };
+  pending.set(id, (pending.get(id) || 0) + 1);
   queue = queue
     .then(async () => {
       const store = await openStore();
@@ -107,14 +113,13 @@ function enqueue(id, origin, task) {
     })
     .then(
       (stored) => {
-        pending -= 1;
-        if (pending > 0) return;
+        if (done() > 0) return;
         const before = records.get(id);
         records.set(id, stored);
         if (!sameState(before, stored)) paintAll(id);
       },
       (err) => {
-        pending -= 1;
+        done();
         // Keep the tick on screen (the list can still be printed) and say it was not saved.
         showProblem(origin, err && err.name === 'QuotaExceededError' ? TEXT.quota : TEXT.notSaved, err);
       },
@@ -143,7 +148,8 @@ function saveTick(form, input) {
   records.set(id, apply(records.get(id)));
   paintAll(id);
   enqueue(id, form, async (store) => {
-    const stored = await store.write(storageKey(id), apply(await store.read(storageKey(id))));
+    // Read and write in one step, so a tick made in another tab meanwhile is kept.
+    const stored = await store.update(storageKey(id), apply);
     // Ask once per page that the browser keeps the site's data when space runs low.
     store.requestPersistence();
     return stored;

@@ -195,8 +195,9 @@ function followedLink(event) {
   if (link.target && link.target !== '_self') return null;
   const url = new URL(link.href, window.location.href);
   if (url.origin !== window.location.origin || !url.pathname.startsWith(basePath)) return null;
+  // A jump within this page (#section) is not a navigation.
   const here = window.location;
-  if (url.pathname === here.pathname && url.search === here.search) return null;
+  if (url.pathname === here.pathname && url.search === here.search && link.href.includes('#')) return null;
   return url;
 }
 

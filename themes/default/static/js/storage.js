@@ -16,7 +16,11 @@
 //   await store.remove(key)
 //   await store.list(prefix)         -> [{ key, record }], sorted by key
 //   await store.requestPersistence() -> boolean (asks the browser once per page)
-//   store.backend                    -> "indexeddb" or "localstorage" (added: for tests and messages)
+// Added since (journal.js need not use them):
+//   await store.update(key, fn)      -> writes fn(current record or undefined) in one
+//                                       transaction: no other tab can write in between
+//   store.backend                    -> "indexeddb" or "localstorage"
+//   DB_VERSION, databaseName()       -> for tests and for later migrations
 //
 // Errors reject with an Error whose `name` is the browser's (QuotaExceededError,
 // SecurityError, ...) and whose `cause` is the original, so callers can tell the
@@ -236,6 +240,30 @@ async function indexedDBStore(factory, name) {
       await run('readwrite', (records) => records.put(stored, key));
       return stored;
     },
+    async update(key, change) {
+      checkKey(key);
+      let stored;
+      let failure = null;
+      try {
+        await run('readwrite', (records) => {
+          const current = records.get(key);
+          // Still inside the transaction: the put joins it, so read and write are one step.
+          current.onsuccess = () => {
+            try {
+              stored = stamp(change(migrateRecord(current.result)));
+              records.put(stored, key);
+            } catch (err) {
+              failure = keepName(err);
+              current.transaction.abort();
+            }
+          };
+          return null;
+        });
+      } catch (err) {
+        throw failure || err; // the caller's own error rather than "AbortError"
+      }
+      return stored;
+    },
     async remove(key) {
       checkKey(key);
       await run('readwrite', (records) => records.delete(key));
@@ -299,6 +327,15 @@ function localStorageStore(name) {
       return guard(() => {
         checkKey(key);
         const stored = stamp(record);
+        storage.setItem(prefixOf + key, JSON.stringify(stored));
+        return stored;
+      });
+    },
+    update(key, change) {
+      return guard(() => {
+        checkKey(key);
+        // localStorage is synchronous: nothing can run between this read and write.
+        const stored = stamp(change(parse(storage.getItem(prefixOf + key))));
         storage.setItem(prefixOf + key, JSON.stringify(stored));
         return stored;
       });

@@ -1,0 +1,373 @@
+//! `carebook serve`: builds the site into memory, serves it on 127.0.0.1,
+//! rebuilds on every saved change and tells open pages to reload.
+//!
+//! - The build is the same pipeline as `carebook build` (`render_output`),
+//!   kept in memory; nothing is written to `public/`.
+//! - A failed rebuild never replaces the last good one: pages keep working,
+//!   and an overlay lists every problem until the next good build.
+//! - Pages get a small live-reload script and `data-serve=true` (which keeps
+//!   the service worker away); neither ever appears in `carebook build`.
+
+mod http;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+use serde::Serialize;
+
+use crate::build::render_output;
+use crate::config::{ConfigOverrides, load_config};
+use crate::diagnostic::Diagnostic;
+use crate::discover::discover;
+use crate::error::BuildError;
+use crate::output::OutputSet;
+use http::{EVENTS_PATH, LIVE_SCRIPT_PATH, Resolved};
+use watch::{Change, classify_change};
+
+/// The first port tried when none is given (as Zola does).
+pub const DEFAULT_PORT: u16 = 1111;
+/// How many ports after the default to try when it is taken.
+const PORT_ATTEMPTS: u16 = 20;
+/// Quiet time after a change before rebuilding, so one save that touches
+/// several files (or an editor's write-then-rename) gives one rebuild.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+
+/// What `carebook serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// `None`: the default port, or the next free one.
+    pub port: Option<u16>,
+    pub include_drafts: bool,
+}
+
+/// A problem as the browser overlay shows it.
+#[derive(Debug, Clone, Serialize)]
+struct OverlayProblem {
+    path: String,
+    line: usize,
+    column: usize,
+    severity: &'static str,
+    message: String,
+    hint: String,
+}
+
+/// What the server shares between its threads.
+struct ServerState {
+    /// The last good build; `None` until one succeeds.
+    site: RwLock<Option<Arc<OutputSet>>>,
+    /// The problems of the latest build, if it failed.
+    problems: RwLock<Option<Vec<OverlayProblem>>>,
+    /// Open live-reload connections.
+    listeners: Mutex<Vec<Sender<String>>>,
+}
+
+impl ServerState {
+    /// Sends a server-sent event to every open page; closed pages drop out.
+    fn broadcast(&self, event: &str, data: &str) {
+        let message = format!("event: {event}\ndata: {data}\n\n");
+        if let Ok(mut listeners) = self.listeners.lock() {
+            listeners.retain(|listener| listener.send(message.clone()).is_ok());
+        }
+    }
+}
+
+/// Runs the server until Ctrl-C.
+pub fn serve(options: &ServeOptions) -> Result<(), BuildError> {
+    // Watch events carry absolute paths; compare them with an absolute root.
+    let root = options
+        .root
+        .canonicalize()
+        .map_err(|source| BuildError::Read { path: options.root.clone(), source })?;
+    let options = &ServeOptions { root, ..options.clone() };
+    let (listener, address) = bind(options)?;
+    let base_url = format!("http://{address}");
+    let state = Arc::new(ServerState {
+        site: RwLock::new(None),
+        problems: RwLock::new(None),
+        listeners: Mutex::new(Vec::new()),
+    });
+    // Watch before the first build, so an edit made while it runs is not lost.
+    let (changes_tx, changes_rx) = mpsc::channel();
+    let _watcher = watch_sources(&options.root, changes_tx)?;
+    let rebuild =
+        |state: &ServerState| rebuild(&options.root, &base_url, options.include_drafts, state);
+    rebuild(&state);
+
+    let server_state = Arc::clone(&state);
+    std::thread::spawn(move || accept_connections(listener, server_state));
+    eprintln!("Serving the site at {base_url}/ (press Ctrl-C to stop)");
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "Note: bound to {}, so other devices on the network can see the site.",
+            options.bind
+        );
+    }
+    let (stop_tx, stop_rx) = mpsc::channel();
+    let _ = ctrlc::set_handler(move || {
+        let _ = stop_tx.send(());
+    });
+    loop {
+        if stop_rx.try_recv().is_ok() {
+            eprintln!("\nStopped.");
+            return Ok(());
+        }
+        let Ok(first) = changes_rx.recv_timeout(Duration::from_millis(200)) else { continue };
+        let started = Instant::now();
+        let mut changed = relevant_changes(&options.root, first);
+        while let Ok(more) = changes_rx.recv_timeout(DEBOUNCE) {
+            changed.extend(relevant_changes(&options.root, more));
+        }
+        if changed.is_empty() {
+            continue;
+        }
+        changed.sort();
+        changed.dedup();
+        eprintln!("Changed: {}", changed.join(", "));
+        let ok = rebuild(&state);
+        if ok {
+            eprintln!("Rebuilt and reloaded in {} ms", started.elapsed().as_millis());
+        }
+    }
+}
+
+/// Binds to the requested port, or to the first free one from the default.
+fn bind(options: &ServeOptions) -> Result<(TcpListener, SocketAddr), BuildError> {
+    let io_error = |port: u16, source| BuildError::Bind {
+        address: SocketAddr::new(options.bind, port),
+        source,
+    };
+    if let Some(port) = options.port {
+        let listener = TcpListener::bind((options.bind, port)).map_err(|e| io_error(port, e))?;
+        let address = listener.local_addr().map_err(|e| io_error(port, e))?;
+        return Ok((listener, address));
+    }
+    let mut last_error = None;
+    for port in DEFAULT_PORT..DEFAULT_PORT + PORT_ATTEMPTS {
+        match TcpListener::bind((options.bind, port)) {
+            Ok(listener) => {
+                if port != DEFAULT_PORT {
+                    eprintln!("Port {DEFAULT_PORT} is in use, so port {port} is used instead.");
+                }
+                let address = listener.local_addr().map_err(|e| io_error(port, e))?;
+                return Ok((listener, address));
+            }
+            Err(err) => last_error = Some(err),
+        }
+    }
+    Err(io_error(DEFAULT_PORT, last_error.unwrap_or_else(|| std::io::Error::other("no free port"))))
+}
+
+/// Builds into memory; swaps the result in only if it succeeded.
+fn rebuild(root: &Path, base_url: &str, include_drafts: bool, state: &ServerState) -> bool {
+    let overrides = ConfigOverrides { base_url: Some(base_url.to_string()), include_drafts };
+    let result = load_config(root, &overrides).and_then(|config| {
+        let sources = discover(&config)?;
+        render_output(&config, sources)
+    });
+    match result {
+        Ok(built) => {
+            for warning in &built.warnings {
+                eprintln!("{warning}");
+            }
+            if let Ok(mut site) = state.site.write() {
+                *site = Some(Arc::new(built.files));
+            }
+            if let Ok(mut problems) = state.problems.write() {
+                *problems = None;
+            }
+            state.broadcast("reload", "{}");
+            true
+        }
+        Err(err) => {
+            eprintln!("{}", err.report());
+            eprintln!("Still serving the last good version.");
+            let problems = overlay_problems(&err);
+            let data = serde_json::to_string(&problems).unwrap_or_else(|_| "[]".into());
+            if let Ok(mut current) = state.problems.write() {
+                *current = Some(problems);
+            }
+            state.broadcast("problems", &data);
+            false
+        }
+    }
+}
+
+fn overlay_problems(err: &BuildError) -> Vec<OverlayProblem> {
+    let from_diagnostic = |d: &Diagnostic| OverlayProblem {
+        path: d.path.display().to_string(),
+        line: d.position.line,
+        column: d.position.column,
+        severity: if d.is_error() { "error" } else { "warning" },
+        message: d.message.clone(),
+        hint: d.hint.clone().unwrap_or_default(),
+    };
+    match err {
+        BuildError::Content(diagnostics) => diagnostics.iter().map(from_diagnostic).collect(),
+        other => vec![OverlayProblem {
+            path: String::new(),
+            line: 0,
+            column: 0,
+            severity: "error",
+            message: other.report(),
+            hint: String::new(),
+        }],
+    }
+}
+
+/// Watches the site's sources (not `public/` or `target/`, which can be
+/// large and change during a build).
+fn watch_sources(
+    root: &Path,
+    changes: Sender<notify::Event>,
+) -> Result<notify::RecommendedWatcher, BuildError> {
+    let watch_error =
+        |source: notify::Error| BuildError::Watch { path: root.to_path_buf(), source };
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            let _ = changes.send(event);
+        }
+    })
+    .map_err(watch_error)?;
+    // The root itself, not recursively: catches site.toml however an editor saves it.
+    watcher.watch(root, RecursiveMode::NonRecursive).map_err(watch_error)?;
+    for folder in ["content", "templates", "static", "themes"] {
+        let path = root.join(folder);
+        if path.is_dir() {
+            watcher.watch(&path, RecursiveMode::Recursive).map_err(watch_error)?;
+        }
+    }
+    Ok(watcher)
+}
+
+/// The changed paths of an event that need a rebuild, for the log.
+fn relevant_changes(root: &Path, event: notify::Event) -> Vec<String> {
+    if event.kind.is_access() {
+        return Vec::new();
+    }
+    event
+        .paths
+        .iter()
+        .filter(|path| classify_change(root, path) != Change::Ignored)
+        .map(|path| path.strip_prefix(root).unwrap_or(path).display().to_string())
+        .collect()
+}
+
+fn accept_connections(listener: TcpListener, state: Arc<ServerState>) {
+    for stream in listener.incoming().flatten() {
+        let state = Arc::clone(&state);
+        std::thread::spawn(move || handle_connection(stream, &state));
+    }
+}
+
+fn handle_connection(mut stream: TcpStream, state: &ServerState) {
+    let Some(request) = http::read_request(&stream) else { return };
+    let head_only = request.method == "HEAD";
+    if request.method != "GET" && !head_only {
+        http::respond(&mut stream, "405 Method Not Allowed", &[("Allow", "GET, HEAD")], b"", false);
+        return;
+    }
+    match request.path.as_str() {
+        LIVE_SCRIPT_PATH => {
+            let script = include_str!("live.js").as_bytes();
+            http::respond(
+                &mut stream,
+                "200 OK",
+                &[("Content-Type", http::content_type("live.js"))],
+                script,
+                head_only,
+            );
+        }
+        EVENTS_PATH => stream_events(stream, state),
+        path => serve_file(&mut stream, path, state, head_only),
+    }
+}
+
+fn serve_file(stream: &mut TcpStream, path: &str, state: &ServerState, head_only: bool) {
+    let site = state.site.read().ok().and_then(|site| site.clone());
+    let Some(site) = site else {
+        // No good build yet: every page shows the problems (via the overlay).
+        let page = http::inject_live_reload(b"<!doctype html><html lang=en><title>Build problems</title><body><h1>The site has problems</h1><p>See the list, or the terminal running carebook serve.</body></html>");
+        http::respond(
+            stream,
+            "503 Service Unavailable",
+            &[("Content-Type", "text/html; charset=utf-8")],
+            &page,
+            head_only,
+        );
+        return;
+    };
+    match http::resolve_path(path, &site) {
+        Resolved::File(file) => {
+            let body = &site[&file];
+            let content_type = http::content_type(&file);
+            let body =
+                if file.ends_with(".html") { http::inject_live_reload(body) } else { body.clone() };
+            http::respond(stream, "200 OK", &[("Content-Type", content_type)], &body, head_only);
+        }
+        Resolved::Redirect(location) => {
+            http::respond(
+                stream,
+                "301 Moved Permanently",
+                &[("Location", &location)],
+                b"",
+                head_only,
+            );
+        }
+        Resolved::NotFound => {
+            let body =
+                site.get("404.html").map(|page| http::inject_live_reload(page)).unwrap_or_default();
+            http::respond(
+                stream,
+                "404 Not Found",
+                &[("Content-Type", "text/html; charset=utf-8")],
+                &body,
+                head_only,
+            );
+        }
+        Resolved::Refused => {
+            http::respond(
+                stream,
+                "403 Forbidden",
+                &[("Content-Type", "text/plain")],
+                b"Refused: outside the site.\n",
+                head_only,
+            );
+        }
+    }
+}
+
+/// Keeps a server-sent events stream open; starts with the current problems.
+fn stream_events(mut stream: TcpStream, state: &ServerState) {
+    use std::io::Write;
+    let (sender, receiver): (Sender<String>, Receiver<String>) = mpsc::channel();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    if let Some(problems) = state.problems.read().ok().and_then(|p| p.clone()) {
+        let data = serde_json::to_string(&problems).unwrap_or_else(|_| "[]".into());
+        let _ = stream.write_all(format!("event: problems\ndata: {data}\n\n").as_bytes());
+    }
+    if let Ok(mut listeners) = state.listeners.lock() {
+        listeners.push(sender);
+    }
+    loop {
+        let message = match receiver.recv_timeout(Duration::from_secs(15)) {
+            Ok(message) => message,
+            // A comment line keeps idle connections (and proxies) alive and
+            // finds closed ones.
+            Err(mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if stream.write_all(message.as_bytes()).and_then(|_| stream.flush()).is_err() {
+            return;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! `carebook serve`: pages come from memory, edits reload open pages, broken
+//! edits show the problems while the last good build stays up, and paths
+//! outside the site are refused.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::support::SiteTest;
+
+/// A running `carebook serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn start(site: &SiteTest) -> Server {
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_carebook"))
+        .args(["serve", "--port", &port.to_string()])
+        .current_dir(site.root())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (ready_tx, ready_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.starts_with("Serving the site") {
+                let _ = ready_tx.send(());
+            }
+        }
+    });
+    ready_rx.recv_timeout(Duration::from_secs(60)).expect("serve did not start");
+    Server { child, port }
+}
+
+/// GET `path` (sent exactly as given); returns the status line and body.
+fn get(port: u16, path: &str) -> (String, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response.lines().next().unwrap_or_default().to_string();
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+/// Reads server-sent events on a background thread.
+fn events(port: u16) -> mpsc::Receiver<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET /__carebook/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    // The stream is open once its headers arrive.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if rx.recv_timeout(Duration::from_secs(1)).is_ok_and(|l| l.starts_with("retry")) {
+            break;
+        }
+    }
+    rx
+}
+
+/// Waits for `event: <name>` and returns its data line.
+fn wait_for_event(rx: &mpsc::Receiver<String>, name: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut seen_event = false;
+    while Instant::now() < deadline {
+        let Ok(line) = rx.recv_timeout(Duration::from_secs(1)) else { continue };
+        if line == format!("event: {name}") {
+            seen_event = true;
+        } else if seen_event && line.starts_with("data: ") {
+            return line["data: ".len()..].to_string();
+        }
+    }
+    panic!("no {name} event within 30 s (seen_event: {seen_event})");
+}
+
+#[test]
+fn serves_pages_from_memory_with_live_reload_injected() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let (status, body) = get(server.port, "/prepare/gather/");
+    assert!(status.contains("200"), "{status}");
+    assert!(body.contains("What to gather"));
+    assert!(body.contains("data-serve=true") && body.contains("/__carebook/live.js"), "{body}");
+    assert!(get(server.port, "/prepare/gather").0.contains("301"));
+    assert!(get(server.port, "/no/such/page/").0.contains("404"));
+    assert!(get(server.port, "/__carebook/live.js").1.contains("EventSource"));
+    assert!(!site.public().exists(), "serve must not write public/");
+}
+
+#[test]
+fn an_edit_reloads_open_pages_with_the_new_content() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let rx = events(server.port);
+    let page = site.root().join("content/prepare/first.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("Read \"this\"", "Read the new words")).unwrap();
+    wait_for_event(&rx, "reload");
+    assert!(get(server.port, "/prepare/start-here/").1.contains("Read the new words"));
+}
+
+#[test]
+fn a_broken_edit_shows_problems_and_keeps_the_last_good_site() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let rx = events(server.port);
+    let page = site.root().join("content/prepare/gather.md");
+    std::fs::write(&page, "+++\ntitle = \"What to gather\"\nweight = \n+++\n").unwrap();
+    let problems = wait_for_event(&rx, "problems");
+    assert!(problems.contains("\"path\":\"content/prepare/gather.md\""), "{problems}");
+    assert!(problems.contains("\"line\":3"), "{problems}");
+    let (status, body) = get(server.port, "/prepare/gather/");
+    assert!(status.contains("200") && body.contains("A blanket"), "the last good page is gone");
+    // A page opened later learns about the problems as soon as it connects.
+    let late = events(server.port);
+    assert!(wait_for_event(&late, "problems").contains("gather.md"));
+    // The home page links to #the-list, so the fixed page keeps that heading.
+    std::fs::write(&page, "+++\ntitle = \"Fixed\"\ndescription = \"Fixed.\"\n+++\n\n## The list\n")
+        .unwrap();
+    wait_for_event(&rx, "reload");
+    assert!(get(server.port, "/prepare/gather/").1.contains("Fixed"));
+}
+
+#[test]
+fn paths_outside_the_site_are_refused() {
+    let site = SiteTest::fixture("basic");
+    std::fs::write(site.root().join("secret.txt"), "do not serve").unwrap();
+    let server = start(&site);
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/prepare/%2E%2E/%2E%2E/secret.txt",
+        "/..%5csecret.txt",
+        "/site.toml",
+    ] {
+        let (status, body) = get(server.port, path);
+        assert!(status.contains("403") || status.contains("404"), "{path}: {status}");
+        assert!(
+            !body.contains("do not serve") && !body.contains("base_url"),
+            "{path} leaked a file"
+        );
+    }
+    assert!(get(server.port, "/%2e%2e/secret.txt").0.contains("403"));
+}
+
+#[test]
+fn a_taken_port_is_a_clear_error() {
+    let site = SiteTest::fixture("basic");
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = site.run(&["serve", "--port", &port]);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("could not listen on 127.0.0.1:"), "{}", run.stderr);
+    assert!(run.stderr.contains("choose another with --port"), "{}", run.stderr);
+}
