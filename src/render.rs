@@ -18,7 +18,7 @@ use crate::discover::TemplateSource;
 use crate::error::BuildError;
 use crate::frontmatter::PageKind;
 use crate::markdown::{Heading, embed_marker};
-use crate::model::{Entry, Page, Section, SectionId, Site};
+use crate::model::{Entry, Page, PageId, Section, SectionId, Site};
 use crate::output::OutputSet;
 use crate::worksheets::{PrintPack, WorksheetContext, print_packs, worksheet_context};
 
@@ -177,14 +177,24 @@ pub fn render_site(site: &Site, input: &RenderInput) -> Result<OutputSet, BuildE
     let site_value = tera::to_value(site_context(site, input)).map_err(|err| {
         BuildError::TemplateRender { name: "-".into(), page: "site".into(), source: err.into() }
     })?;
-    let renderer = Renderer { site, input, site_value, packs: print_packs(site) };
+    let renderer = Renderer {
+        site,
+        input,
+        site_value,
+        packs: print_packs(site),
+        place_in_section: place_in_section(site),
+    };
 
     let sections: Vec<(String, Vec<u8>)> = (0..site.sections.len())
         .into_par_iter()
         .map(|id| renderer.render_section(id))
         .collect::<Result<_, _>>()?;
-    let pages: Vec<(String, Vec<u8>)> =
-        site.pages.par_iter().map(|page| renderer.render_page(page)).collect::<Result<_, _>>()?;
+    let pages: Vec<(String, Vec<u8>)> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(id, page)| renderer.render_page(id, page))
+        .collect::<Result<_, _>>()?;
     let packs: Vec<(String, Vec<u8>)> = renderer
         .packs
         .par_iter()
@@ -206,6 +216,19 @@ struct Renderer<'a> {
     input: &'a RenderInput<'a>,
     site_value: tera::Value,
     packs: Vec<PrintPack<'a>>,
+    /// Each page's index among its section's pages (for previous/next),
+    /// computed once: searching per page is quadratic in section size.
+    place_in_section: Vec<usize>,
+}
+
+fn place_in_section(site: &Site) -> Vec<usize> {
+    let mut places = vec![0; site.pages.len()];
+    for section in &site.sections {
+        for (place, &page) in section.pages.iter().enumerate() {
+            places[page] = place;
+        }
+    }
+    places
 }
 
 impl Renderer<'_> {
@@ -223,7 +246,7 @@ impl Renderer<'_> {
         Ok((self.output_path(&entry.url), html))
     }
 
-    fn render_page(&self, page: &Page) -> Result<(String, Vec<u8>), BuildError> {
+    fn render_page(&self, id: PageId, page: &Page) -> Result<(String, Vec<u8>), BuildError> {
         let entry = &page.entry;
         let default = match page.kind {
             PageKind::Guidance => "page.html",
@@ -231,7 +254,7 @@ impl Renderer<'_> {
             PageKind::Checklist(_) => "checklist.html",
         };
         let template = entry.meta.template.as_ref().map_or(default, |(name, _)| name.as_str());
-        let context = self.page_context(page)?;
+        let context = self.page_context(id, page)?;
         let worksheet = worksheet_context(self.site, page);
         let html =
             self.render(template, &entry.display_path.to_string_lossy(), &entry.url, |c| {
@@ -353,10 +376,10 @@ impl Renderer<'_> {
         })
     }
 
-    fn page_context<'p>(&self, page: &'p Page) -> Result<PageContext<'p>, BuildError> {
+    fn page_context<'p>(&self, id: PageId, page: &'p Page) -> Result<PageContext<'p>, BuildError> {
         let entry = &page.entry;
         let siblings = &self.site.sections[page.section].pages;
-        let index = siblings.iter().position(|&p| std::ptr::eq(&self.site.pages[p], page));
+        let index = Some(self.place_in_section[id]);
         let neighbour = |i: Option<usize>| {
             i.and_then(|i| siblings.get(i)).map(|&p| link(&self.site.pages[p].entry))
         };

@@ -1,31 +1,12 @@
 // storage.js: the on-device store shared by journal.js and checklist.js.
 //
-// What a patient writes or ticks stays in this browser: nothing here talks to
-// the network. Records live in IndexedDB, one database per site (named
-// "carebook:" + the site's base path, so two guides on one host keep apart),
-// in one object store keyed by strings such as "journal:<id>" and
-// "checklist:<id>". Every record carries `schema` (the shape of the record)
-// and `savedAt`; the database has its own version for the shape of the
-// stores. A new release of the site may migrate records but never clears them.
-//
-// API (docs/interactive-pages.md; journal.js is written against it, so only
-// add to it):
-//   const store = await openStore();
-//   await store.read(key)            -> record or undefined
-//   await store.write(key, record)   -> the record as stored, with { schema, savedAt }
-//   await store.remove(key)
-//   await store.list(prefix)         -> [{ key, record }], sorted by key
-//   await store.requestPersistence() -> boolean (asks the browser once per page)
-// Added since (journal.js need not use them):
-//   await store.update(key, fn)      -> writes fn(current record or undefined) in one
-//                                       transaction: no other tab can write in between
-//   store.backend                    -> "indexeddb" or "localstorage"
-//   DB_VERSION, databaseName()       -> for tests and for later migrations
-//
-// Errors reject with an Error whose `name` is the browser's (QuotaExceededError,
-// SecurityError, ...) and whose `cause` is the original, so callers can tell the
-// patient what happened. Without IndexedDB (some private modes, old WebViews)
-// openStore falls back to localStorage with the same API.
+// Nothing here talks to the network. Records live in IndexedDB, one database
+// per site ("carebook:" + base path), keyed by "journal:<id>" or
+// "checklist:<id>", each with `schema` and `savedAt`. A new release may
+// migrate records but never clears them. API: docs/interactive-pages.md
+// (journal.js relies on it: only add to it). Errors keep the browser's
+// `name` (QuotaExceededError, ...) so callers can tell the patient. Without
+// IndexedDB, openStore falls back to localStorage with the same API.
 
 /** Shape of the records written by this file; bump it and add a step to migrateRecord. */
 export const SCHEMA_VERSION = 1;
@@ -87,7 +68,6 @@ function indexedDBFactory() {
   }
 }
 
-// ---------------------------------------------------------------------------
 // Records
 
 /** Brings a record written by an older release up to SCHEMA_VERSION. */
@@ -145,7 +125,6 @@ function persistence() {
   return persistencePromise;
 }
 
-// ---------------------------------------------------------------------------
 // IndexedDB
 
 /**
@@ -289,7 +268,6 @@ async function indexedDBStore(factory, name) {
   };
 }
 
-// ---------------------------------------------------------------------------
 // localStorage fallback
 
 function localStorageStore(name) {
