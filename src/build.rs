@@ -86,6 +86,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 
 /// Runs the pure stages: from read files to the finished, minified output.
 pub fn render_output(config: &Config, sources: Sources) -> Result<SiteBuild, BuildError> {
+    render_output_with(config, sources, Minify::Yes)
+}
+
+/// Whether to minify HTML. `serve` skips it: a preview needs no smaller
+/// files, and minifying is over half the time of a rebuild.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Minify {
+    Yes,
+    No,
+}
+
+/// [`render_output`], choosing whether to minify.
+pub fn render_output_with(
+    config: &Config,
+    sources: Sources,
+    minify: Minify,
+) -> Result<SiteBuild, BuildError> {
     let mut diagnostics = sources.diagnostics;
     let (docs, unparsed) = parse_all(&sources.content, config.include_drafts, &mut diagnostics);
 
@@ -142,7 +159,9 @@ pub fn render_output(config: &Config, sources: Sources) -> Result<SiteBuild, Bui
     files.extend(assets.files);
     files.insert("sitemap.xml".into(), render_sitemap(&site, config).into_bytes());
     files.insert("robots.txt".into(), render_robots(config).into_bytes());
-    minify_output(&mut files);
+    if minify == Minify::Yes {
+        minify_output(&mut files);
+    }
     add_offline_support(&mut files, config, &tera)?;
     Ok(SiteBuild {
         files,
