@@ -27,7 +27,7 @@ use crate::frontmatter::PageKind;
 use crate::frontmatter::{ParsedDoc, parse_document};
 use crate::markdown::{RenderedDoc, RouteTable, render_with_shortcodes};
 use crate::model::{RenderedDocument, Worksheet, assign_routes, build_model, url_from_path};
-use crate::offline::add_offline_support;
+use crate::offline::{add_manifest, add_offline_support};
 use crate::output::{OutputSet, write_output};
 use crate::postprocess::minify_output;
 use crate::prompts::parse_prompts;
@@ -86,22 +86,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 
 /// Runs the pure stages: from read files to the finished, minified output.
 pub fn render_output(config: &Config, sources: Sources) -> Result<SiteBuild, BuildError> {
-    render_output_with(config, sources, Minify::Yes)
+    render_output_with(config, sources, Purpose::Publish)
 }
 
-/// Whether to minify HTML. `serve` skips it: a preview needs no smaller
-/// files, and minifying is over half the time of a rebuild.
+/// Whether to minify HTML and write the service worker. `serve` skips both:
+/// a preview needs no smaller files, its pages never register the worker,
+/// and the two are most of the time of a rebuild.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Minify {
-    Yes,
-    No,
+pub enum Purpose {
+    /// `carebook build`: minified, with the service worker.
+    Publish,
+    /// `carebook serve`: as rendered, without the service worker.
+    Preview,
 }
 
-/// [`render_output`], choosing whether to minify.
+/// [`render_output`] for publishing or for a preview.
 pub fn render_output_with(
     config: &Config,
     sources: Sources,
-    minify: Minify,
+    purpose: Purpose,
 ) -> Result<SiteBuild, BuildError> {
     let mut diagnostics = sources.diagnostics;
     let (docs, unparsed) = parse_all(&sources.content, config.include_drafts, &mut diagnostics);
@@ -159,10 +162,13 @@ pub fn render_output_with(
     files.extend(assets.files);
     files.insert("sitemap.xml".into(), render_sitemap(&site, config).into_bytes());
     files.insert("robots.txt".into(), render_robots(config).into_bytes());
-    if minify == Minify::Yes {
-        minify_output(&mut files);
+    match purpose {
+        Purpose::Publish => {
+            minify_output(&mut files);
+            add_offline_support(&mut files, config, &tera)?;
+        }
+        Purpose::Preview => add_manifest(&mut files, config),
     }
-    add_offline_support(&mut files, config, &tera)?;
     Ok(SiteBuild {
         files,
         warnings: diagnostics,

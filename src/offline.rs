@@ -66,8 +66,7 @@ pub fn add_offline_support(
     config: &Config,
     tera: &Tera,
 ) -> Result<(), BuildError> {
-    let manifest = render_manifest(files, config);
-    files.insert(MANIFEST.to_string(), manifest.into_bytes());
+    add_manifest(files, config);
     if !tera.get_template_names().any(|name| name == SERVICE_WORKER) {
         return Ok(());
     }
@@ -86,6 +85,12 @@ pub fn add_offline_support(
         })?;
     files.insert(SERVICE_WORKER.to_string(), worker.into_bytes());
     Ok(())
+}
+
+/// Writes `manifest.webmanifest` (pages link to it, in `serve` too).
+pub fn add_manifest(files: &mut OutputSet, config: &Config) {
+    let manifest = render_manifest(files, config);
+    files.insert(MANIFEST.to_string(), manifest.into_bytes());
 }
 
 fn render_manifest(files: &OutputSet, config: &Config) -> String {

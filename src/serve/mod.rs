@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 use serde::Serialize;
 
-use crate::build::{Minify, render_output_with};
+use crate::build::{Purpose, render_output_with};
 use crate::config::{ConfigOverrides, load_config};
 use crate::diagnostic::Diagnostic;
 use crate::discover::discover;
@@ -169,7 +169,7 @@ fn rebuild(root: &Path, base_url: &str, include_drafts: bool, state: &ServerStat
     let overrides = ConfigOverrides { base_url: Some(base_url.to_string()), include_drafts };
     let result = load_config(root, &overrides).and_then(|config| {
         let sources = discover(&config)?;
-        render_output_with(&config, sources, Minify::No)
+        render_output_with(&config, sources, Purpose::Preview)
     });
     match result {
         Ok(built) => {

@@ -107,6 +107,9 @@ fn serves_pages_from_memory_with_live_reload_injected() {
     assert!(get(server.port, "/prepare/gather").0.contains("301"));
     assert!(get(server.port, "/no/such/page/").0.contains("404"));
     assert!(get(server.port, "/__carebook/live.js").1.contains("EventSource"));
+    // A preview never installs the offline copy, which could hide later edits.
+    assert!(get(server.port, "/sw.js").0.contains("404"));
+    assert!(get(server.port, "/manifest.webmanifest").0.contains("200"));
     assert!(!site.public().exists(), "serve must not write public/");
 }
 
