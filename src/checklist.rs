@@ -125,12 +125,12 @@ pub fn parse_checklist(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Ch
         };
         for item in &group_items {
             if let Some(parsed) = read_item(doc, *item, routes, &mut rendered) {
-                let line = position_in_body(doc, item.start).line;
+                let line = doc.position_of(item.start).line;
                 if let Some(first) = seen.get(&parsed.id) {
                     rendered.diagnostics.push(
                         Diagnostic::error(
                             &doc.display_path,
-                            position_in_body(doc, item.start),
+                            doc.position_of(item.start),
                             format!("two items have the id {:?} (the first is on line {first})", parsed.id),
                         )
                         .with_hint("give one of them its own id at the end of the line: - [ ] Water {#water-2}"),
@@ -164,7 +164,7 @@ fn read_item(
     rendered: &mut RenderedDoc,
 ) -> Option<ChecklistItem> {
     let source = &doc.body[item.start..item.end];
-    let position = position_in_body(doc, item.start);
+    let position = doc.position_of(item.start);
     let (first_line, rest) = source.split_once('\n').unwrap_or((source, ""));
     let (label, attributes) = split_attributes(strip_task_marker(first_line));
     if label.trim().is_empty() {
@@ -200,7 +200,7 @@ fn warn_about_loose_text(
         rendered.diagnostics.push(
             Diagnostic::warning(
                 &doc.display_path,
-                position_in_body(doc, offset),
+                doc.position_of(offset),
                 "this list item has no [ ] box, so it is not part of the checklist",
             )
             .with_hint("write it as - [ ] ..., or move it before the first item"),
@@ -272,10 +272,6 @@ fn unique(base: String, taken: &mut std::collections::HashSet<String>) -> String
         n += 1;
     }
     id
-}
-
-fn position_in_body(doc: &ParsedDoc, offset: usize) -> Position {
-    Position::of_offset(&doc.body, offset).shifted_by_lines(doc.body_first_line)
 }
 
 #[cfg(test)]

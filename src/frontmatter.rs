@@ -89,6 +89,13 @@ pub struct ParsedDoc {
     pub body_first_line: usize,
 }
 
+impl ParsedDoc {
+    /// The file position of a byte offset in `body`.
+    pub fn position_of(&self, offset: usize) -> Position {
+        Position::of_offset(&self.body, offset).shifted_by_lines(self.body_first_line)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct KindProbe {
     kind: Option<Spanned<String>>,

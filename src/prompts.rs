@@ -91,7 +91,7 @@ pub fn parse_prompts(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Prom
     let mut seen: HashMap<String, Position> = HashMap::new();
 
     for (i, heading) in headings.iter().enumerate() {
-        let position = position_in_body(doc, heading.start);
+        let position = doc.position_of(heading.start);
         let hint_end = headings.get(i + 1).map_or(doc.body.len(), |h| h.start);
         let hint = render_fragment(doc, heading.end, hint_end, routes);
         rendered.diagnostics.extend(hint.diagnostics);
@@ -217,10 +217,6 @@ fn plain_text(markdown: &str) -> String {
         }
     }
     text.trim().to_string()
-}
-
-fn position_in_body(doc: &ParsedDoc, offset: usize) -> Position {
-    Position::of_offset(&doc.body, offset).shifted_by_lines(doc.body_first_line)
 }
 
 #[cfg(test)]
