@@ -544,7 +544,7 @@ const BODY_STREAM: u64 = 2;
 
 /// Writes the site into `root` (which must not exist) and returns the
 /// number of bytes of Markdown written.
-fn generate_site(root: &Path, pages: usize) -> std::io::Result<u64> {
+pub fn generate_site(root: &Path, pages: usize) -> std::io::Result<u64> {
     let sections = SECTIONS.min(pages).max(1);
     let content = root.join("content");
     std::fs::create_dir_all(&content)?;

@@ -16,6 +16,7 @@
 use std::path::PathBuf;
 
 use rayon::prelude::*;
+use tera::Tera;
 
 use crate::assets::prepare_assets;
 use crate::checklist::parse_checklist;
@@ -86,7 +87,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 
 /// Runs the pure stages: from read files to the finished, minified output.
 pub fn render_output(config: &Config, sources: Sources) -> Result<SiteBuild, BuildError> {
-    render_output_with(config, sources, Purpose::Publish)
+    let templates = load_templates(sources.templates.values())?;
+    render_output_with(config, &sources, &templates, Purpose::Publish)
 }
 
 /// Whether to minify HTML and write the service worker. `serve` skips both:
@@ -100,13 +102,16 @@ pub enum Purpose {
     Preview,
 }
 
-/// [`render_output`] for publishing or for a preview.
+/// [`render_output`] for publishing or for a preview, with templates
+/// already compiled from `sources.templates` (`serve` keeps them between
+/// rebuilds when no template changed).
 pub fn render_output_with(
     config: &Config,
-    sources: Sources,
+    sources: &Sources,
+    tera: &Tera,
     purpose: Purpose,
 ) -> Result<SiteBuild, BuildError> {
-    let mut diagnostics = sources.diagnostics;
+    let mut diagnostics = sources.diagnostics.clone();
     let (docs, unparsed) = parse_all(&sources.content, config.include_drafts, &mut diagnostics);
 
     let (mut routes, route_diagnostics) = assign_routes(&docs, &config.base_path);
@@ -128,7 +133,6 @@ pub fn render_output_with(
         diagnostics.extend(doc.diagnostics.iter().cloned());
     }
 
-    let tera = load_templates(sources.templates.values())?;
     let site = match build_model(rendered, &routes) {
         Ok(site) => Some(site),
         Err(errors) => {
@@ -137,7 +141,7 @@ pub fn render_output_with(
         }
     };
     if let Some(site) = &site {
-        diagnostics.extend(validate_site(site, &template_names(&tera)));
+        diagnostics.extend(validate_site(site, &template_names(tera)));
     }
     let assets = match prepare_assets(&sources.statics, config) {
         Ok(assets) => assets,
@@ -154,7 +158,7 @@ pub fn render_output_with(
 
     let input = RenderInput {
         config,
-        tera: &tera,
+        tera,
         stylesheet_url: &assets.stylesheet_url,
         logo_url: &assets.logo_url,
     };
@@ -165,7 +169,7 @@ pub fn render_output_with(
     match purpose {
         Purpose::Publish => {
             minify_output(&mut files);
-            add_offline_support(&mut files, config, &tera)?;
+            add_offline_support(&mut files, config, tera)?;
         }
         Purpose::Preview => add_manifest(&mut files, config),
     }

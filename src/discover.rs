@@ -108,11 +108,7 @@ fn read_content(
     let results: Vec<Result<SourceFile, Diagnostic>> = paths
         .into_par_iter()
         .map(|(content_path, path)| {
-            let display_path = display_path(&config.root, &path);
-            let bytes = std::fs::read(&path).map_err(|err| unreadable(&display_path, &err))?;
-            let text =
-                String::from_utf8(bytes).map_err(|err| not_utf8(&display_path, err.as_bytes()))?;
-            Ok(SourceFile { content_path, display_path, text })
+            read_source(content_path, display_path(&config.root, &path), &path)
         })
         .collect();
     let mut files = Vec::with_capacity(results.len());
@@ -124,6 +120,69 @@ fn read_content(
     }
     files.sort_by(|a, b| a.content_path.cmp(&b.content_path));
     Ok(files)
+}
+
+/// Re-reads the Markdown files at `changed` (absolute paths inside
+/// `content/`) into `sources`: what `serve` does after a page is saved, so a
+/// rebuild reads one file instead of the whole site. A file that no longer
+/// exists is dropped. Returns `false`, with `sources` untouched, when a
+/// change is anything but a Markdown file (a folder, a symlink, an image):
+/// the caller then runs [`discover`] again, which handles every case.
+pub fn refresh_content(config: &Config, sources: &mut Sources, changed: &[PathBuf]) -> bool {
+    let content_dir = config.content_dir();
+    let mut refreshed = Vec::with_capacity(changed.len());
+    for path in changed {
+        let Some(content_path) = markdown_content_path(&content_dir, path) else { return false };
+        let is_plain = std::fs::symlink_metadata(path).map_or(true, |m| m.file_type().is_file());
+        if !is_plain {
+            return false;
+        }
+        refreshed.push((content_path, path));
+    }
+    for (content_path, path) in refreshed {
+        let display = display_path(&config.root, path);
+        sources.content.retain(|file| file.content_path != content_path);
+        sources.diagnostics.retain(|diagnostic| diagnostic.path != display);
+        if !path.exists() {
+            continue;
+        }
+        match read_source(content_path, display, path) {
+            Ok(file) => {
+                let at = sources.content.partition_point(|f| f.content_path < file.content_path);
+                sources.content.insert(at, file);
+            }
+            Err(diagnostic) => sources.diagnostics.push(diagnostic),
+        }
+    }
+    true
+}
+
+/// `prepare/gather.md` for `<content>/prepare/gather.md`; `None` for
+/// anything that is not a visible Markdown file inside `content_dir`.
+fn markdown_content_path(content_dir: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(content_dir).ok()?;
+    let mut parts = Vec::new();
+    for component in relative.components() {
+        let std::path::Component::Normal(part) = component else { return None };
+        let part = part.to_str()?;
+        if is_ignored_name(part) {
+            return None;
+        }
+        parts.push(part);
+    }
+    let joined = parts.join("/");
+    joined.ends_with(".md").then_some(joined)
+}
+
+/// Reads one Markdown file; unreadable or non-UTF-8 files become diagnostics.
+fn read_source(
+    content_path: String,
+    display_path: PathBuf,
+    path: &Path,
+) -> Result<SourceFile, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|err| unreadable(&display_path, &err))?;
+    let text = String::from_utf8(bytes).map_err(|err| not_utf8(&display_path, err.as_bytes()))?;
+    Ok(SourceFile { content_path, display_path, text })
 }
 
 /// Reads every file under `dir` (if it exists), keyed by its `/`-separated
@@ -227,5 +286,58 @@ mod tests {
     fn not_utf8_points_at_the_bad_byte() {
         let d = not_utf8(Path::new("content/a.md"), b"ok\nab\xffcd");
         assert_eq!(d.position, Position::new(2, 3));
+    }
+
+    /// A site on disk with two pages, and its first discovery.
+    fn site_with_pages() -> (tempfile::TempDir, Config, Sources) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("site.toml"), "title = \"T\"\nbase_url = \"https://x.test/\"\n")
+            .unwrap();
+        std::fs::create_dir_all(root.join("content/a")).unwrap();
+        std::fs::write(root.join("content/_index.md"), "+++\ntitle = \"Home\"\n+++\n").unwrap();
+        std::fs::write(root.join("content/a/one.md"), "one").unwrap();
+        let config = crate::config::load_config(root, &Default::default()).unwrap();
+        let sources = discover(&config).unwrap();
+        (dir, config, sources)
+    }
+
+    fn content_paths(sources: &Sources) -> Vec<&str> {
+        sources.content.iter().map(|f| f.content_path.as_str()).collect()
+    }
+
+    #[test]
+    fn refreshing_a_saved_page_matches_a_full_discovery() {
+        let (dir, config, mut sources) = site_with_pages();
+        let content = dir.path().join("content");
+        std::fs::write(content.join("a/one.md"), "one, edited").unwrap();
+        std::fs::write(content.join("a/new.md"), "new").unwrap();
+        std::fs::write(content.join("bad.md"), b"\xff").unwrap();
+        let changed = [content.join("a/one.md"), content.join("a/new.md"), content.join("bad.md")];
+        assert!(refresh_content(&config, &mut sources, &changed));
+        let fresh = discover(&config).unwrap();
+        assert_eq!(content_paths(&sources), content_paths(&fresh));
+        assert_eq!(sources.content[2].text, "one, edited");
+        assert_eq!(sources.diagnostics, fresh.diagnostics);
+
+        // Fixing the bad file clears its error; deleting a page drops it.
+        std::fs::write(content.join("bad.md"), "fine").unwrap();
+        std::fs::remove_file(content.join("a/new.md")).unwrap();
+        let changed = [content.join("bad.md"), content.join("a/new.md")];
+        assert!(refresh_content(&config, &mut sources, &changed));
+        assert_eq!(content_paths(&sources), ["_index.md", "a/one.md", "bad.md"]);
+        assert!(sources.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn anything_but_a_markdown_file_asks_for_a_full_discovery() {
+        let (dir, config, mut sources) = site_with_pages();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(content.join("b")).unwrap();
+        std::fs::write(content.join("b/photo.jpg"), "").unwrap();
+        for path in [content.join("b"), content.join("b/photo.jpg"), dir.path().join("site.toml")] {
+            assert!(!refresh_content(&config, &mut sources, &[path.clone()]), "{path:?}");
+        }
+        assert_eq!(content_paths(&sources), ["_index.md", "a/one.md"]);
     }
 }

@@ -19,13 +19,15 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 use serde::Serialize;
+use tera::Tera;
 
 use crate::build::{Purpose, render_output_with};
-use crate::config::{ConfigOverrides, load_config};
+use crate::config::{Config, ConfigOverrides, load_config};
 use crate::diagnostic::Diagnostic;
-use crate::discover::discover;
+use crate::discover::{Sources, discover, refresh_content};
 use crate::error::BuildError;
 use crate::output::OutputSet;
+use crate::render::load_templates;
 use http::{EVENTS_PATH, LIVE_SCRIPT_PATH, Resolved};
 use watch::{Change, classify_change};
 
@@ -35,7 +37,7 @@ pub const DEFAULT_PORT: u16 = 1111;
 const PORT_ATTEMPTS: u16 = 20;
 /// Quiet time after a change before rebuilding, so one save that touches
 /// several files (or an editor's write-then-rename) gives one rebuild.
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// What `carebook serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -95,10 +97,16 @@ pub fn serve(options: &ServeOptions) -> Result<(), BuildError> {
     });
     // Watch before the first build, so an edit made while it runs is not lost.
     let (changes_tx, changes_rx) = mpsc::channel();
-    let _watcher = watch_sources(&options.root, changes_tx)?;
-    let rebuild =
-        |state: &ServerState| rebuild(&options.root, &base_url, options.include_drafts, state);
-    rebuild(&state);
+    let mut watcher = watch_sources(&options.root, changes_tx)?;
+    let overrides = ConfigOverrides {
+        base_url: Some(base_url.clone()),
+        include_drafts: options.include_drafts,
+    };
+    let mut inputs: Option<Inputs> = None;
+    let mut rebuild = |state: &ServerState, changed: &[(Change, PathBuf)]| {
+        rebuild(&options.root, &overrides, &mut inputs, changed, state)
+    };
+    rebuild(&state, &[]);
 
     let server_state = Arc::clone(&state);
     std::thread::spawn(move || accept_connections(listener, server_state));
@@ -129,8 +137,13 @@ pub fn serve(options: &ServeOptions) -> Result<(), BuildError> {
         }
         changed.sort();
         changed.dedup();
-        eprintln!("Changed: {}", changed.join(", "));
-        let ok = rebuild(&state);
+        let names: Vec<String> = changed
+            .iter()
+            .map(|(_, path)| path.strip_prefix(&options.root).unwrap_or(path).display().to_string())
+            .collect();
+        eprintln!("Changed: {}", names.join(", "));
+        watch_created_folders(&mut watcher, &options.root, &changed);
+        let ok = rebuild(&state, &changed);
         if ok {
             eprintln!("Rebuilt and reloaded in {} ms", started.elapsed().as_millis());
         }
@@ -164,12 +177,64 @@ fn bind(options: &ServeOptions) -> Result<(TcpListener, SocketAddr), BuildError>
     Err(io_error(DEFAULT_PORT, last_error.unwrap_or_else(|| std::io::Error::other("no free port"))))
 }
 
+/// What the last rebuild read: the settings, every source file and the
+/// compiled templates. Kept so that the next rebuild re-reads only what
+/// changed (a saved page is one file read, and templates are compiled again
+/// only when one of them changed); everything is still rendered in full.
+struct Inputs {
+    config: Config,
+    sources: Sources,
+    templates: Tera,
+}
+
+/// Brings `previous` up to date with the changed files, re-reading as
+/// little as is safe: settings or theme changes start from scratch.
+fn refresh_inputs(
+    root: &Path,
+    overrides: &ConfigOverrides,
+    previous: Option<Inputs>,
+    changed: &[(Change, PathBuf)],
+) -> Result<Inputs, BuildError> {
+    let has = |kind: Change| changed.iter().any(|(change, _)| *change == kind);
+    let previous = match previous {
+        Some(previous) if !has(Change::Config) && !has(Change::Theme) => previous,
+        _ => {
+            let config = load_config(root, overrides)?;
+            let sources = discover(&config)?;
+            let templates = load_templates(sources.templates.values())?;
+            return Ok(Inputs { config, sources, templates });
+        }
+    };
+    let Inputs { config, mut sources, mut templates } = previous;
+    let content: Vec<PathBuf> = changed
+        .iter()
+        .filter(|(change, _)| *change == Change::Content)
+        .map(|(_, path)| path.clone())
+        .collect();
+    let only_content = content.len() == changed.len();
+    if !only_content || !refresh_content(&config, &mut sources, &content) {
+        sources = discover(&config)?;
+    }
+    if has(Change::Template) {
+        templates = load_templates(sources.templates.values())?;
+    }
+    Ok(Inputs { config, sources, templates })
+}
+
 /// Builds into memory; swaps the result in only if it succeeded.
-fn rebuild(root: &Path, base_url: &str, include_drafts: bool, state: &ServerState) -> bool {
-    let overrides = ConfigOverrides { base_url: Some(base_url.to_string()), include_drafts };
-    let result = load_config(root, &overrides).and_then(|config| {
-        let sources = discover(&config)?;
-        render_output_with(&config, sources, Purpose::Preview)
+fn rebuild(
+    root: &Path,
+    overrides: &ConfigOverrides,
+    inputs: &mut Option<Inputs>,
+    changed: &[(Change, PathBuf)],
+    state: &ServerState,
+) -> bool {
+    // On an error the inputs are dropped: the next change reads everything.
+    let result = refresh_inputs(root, overrides, inputs.take(), changed).and_then(|fresh| {
+        let built =
+            render_output_with(&fresh.config, &fresh.sources, &fresh.templates, Purpose::Preview);
+        *inputs = Some(fresh);
+        built
     });
     match result {
         Ok(built) => {
@@ -221,41 +286,65 @@ fn overlay_problems(err: &BuildError) -> Vec<OverlayProblem> {
     }
 }
 
+/// The folders of a site that are watched recursively.
+const WATCHED_FOLDERS: [&str; 4] = ["content", "templates", "static", "themes"];
+
 /// Watches the site's sources (not `public/` or `target/`, which can be
 /// large and change during a build).
 fn watch_sources(
     root: &Path,
     changes: Sender<notify::Event>,
 ) -> Result<notify::RecommendedWatcher, BuildError> {
-    let watch_error =
-        |source: notify::Error| BuildError::Watch { path: root.to_path_buf(), source };
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event {
             let _ = changes.send(event);
         }
     })
-    .map_err(watch_error)?;
-    // The root itself, not recursively: catches site.toml however an editor saves it.
-    watcher.watch(root, RecursiveMode::NonRecursive).map_err(watch_error)?;
-    for folder in ["content", "templates", "static", "themes"] {
-        let path = root.join(folder);
-        if path.is_dir() {
-            watcher.watch(&path, RecursiveMode::Recursive).map_err(watch_error)?;
-        }
+    .map_err(|source| BuildError::Watch { path: root.to_path_buf(), source })?;
+    // The root itself, not recursively: catches site.toml however an editor
+    // saves it, and the creation of a watched folder.
+    watcher
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(|source| BuildError::Watch { path: root.to_path_buf(), source })?;
+    for folder in WATCHED_FOLDERS {
+        watch_folder(&mut watcher, &root.join(folder))?;
     }
     Ok(watcher)
 }
 
-/// The changed paths of an event that need a rebuild, for the log.
-fn relevant_changes(root: &Path, event: notify::Event) -> Vec<String> {
+/// Watches `folder` and everything in it, if it exists.
+fn watch_folder(watcher: &mut impl Watcher, folder: &Path) -> Result<(), BuildError> {
+    if !folder.is_dir() {
+        return Ok(());
+    }
+    watcher
+        .watch(folder, RecursiveMode::Recursive)
+        .map_err(|source| BuildError::Watch { path: folder.to_path_buf(), source })
+}
+
+/// Starts watching a source folder made while serving (a first template
+/// override creates `templates/`, say); without this, edits inside it
+/// would go unnoticed.
+fn watch_created_folders(watcher: &mut impl Watcher, root: &Path, changed: &[(Change, PathBuf)]) {
+    for (_, path) in changed {
+        let is_top_folder = path.parent() == Some(root)
+            && path.file_name().is_some_and(|name| WATCHED_FOLDERS.iter().any(|f| name == *f));
+        if is_top_folder && let Err(err) = watch_folder(watcher, path) {
+            eprintln!("{}", err.report());
+        }
+    }
+}
+
+/// The changed paths of an event that need a rebuild, with their kind.
+fn relevant_changes(root: &Path, event: notify::Event) -> Vec<(Change, PathBuf)> {
     if event.kind.is_access() {
         return Vec::new();
     }
     event
         .paths
-        .iter()
-        .filter(|path| classify_change(root, path) != Change::Ignored)
-        .map(|path| path.strip_prefix(root).unwrap_or(path).display().to_string())
+        .into_iter()
+        .map(|path| (classify_change(root, &path), path))
+        .filter(|(change, _)| *change != Change::Ignored)
         .collect()
 }
 

@@ -96,6 +96,25 @@ fn wait_for_event(rx: &mpsc::Receiver<String>, name: &str) -> String {
     panic!("no {name} event within 30 s (seen_event: {seen_event})");
 }
 
+/// Waits for reloads until `path` answers with a body that passes `check`:
+/// one save can give more than one rebuild (a new folder, then its file).
+fn wait_for_page(
+    rx: &mpsc::Receiver<String>,
+    port: u16,
+    path: &str,
+    check: impl Fn(&str, &str) -> bool,
+) {
+    for _ in 0..3 {
+        wait_for_event(rx, "reload");
+        let (status, body) = get(port, path);
+        if check(&status, &body) {
+            return;
+        }
+    }
+    let (status, body) = get(port, path);
+    panic!("{path} never changed as expected: {status}\n{body}");
+}
+
 #[test]
 fn serves_pages_from_memory_with_live_reload_injected() {
     let site = SiteTest::fixture("basic");
@@ -123,6 +142,42 @@ fn an_edit_reloads_open_pages_with_the_new_content() {
     std::fs::write(&page, text.replace("Read \"this\"", "Read the new words")).unwrap();
     wait_for_event(&rx, "reload");
     assert!(get(server.port, "/prepare/start-here/").1.contains("Read the new words"));
+}
+
+#[test]
+fn added_and_deleted_pages_and_template_edits_show_up() {
+    // serve re-reads only the changed files after a page edit; each kind of
+    // change must still give the site a full build would.
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let rx = events(server.port);
+    let added = site.root().join("content/prepare/added.md");
+    std::fs::write(
+        &added,
+        "+++\ntitle = \"A page added while serving\"\ndescription = \"New.\"\n+++\nHello.\n",
+    )
+    .unwrap();
+    wait_for_page(&rx, server.port, "/prepare/added/", |status, _| status.contains("200"));
+    assert!(get(server.port, "/prepare/").1.contains("A page added while serving"));
+
+    std::fs::remove_file(&added).unwrap();
+    wait_for_page(&rx, server.port, "/prepare/added/", |status, _| status.contains("404"));
+    assert!(!get(server.port, "/prepare/").1.contains("A page added while serving"));
+
+    // templates/ does not exist yet: serve must start watching it.
+    let templates = site.root().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let theme_404 = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/404.html"),
+    )
+    .unwrap();
+    let marker = "<p>Nothing lives at this address.</p>";
+    let template = templates.join("404.html");
+    std::fs::write(&template, theme_404.replace("</h1>", &format!("</h1>{marker}"))).unwrap();
+    wait_for_page(&rx, server.port, "/no-such-page/", |_, body| body.contains(marker));
+    // Later edits inside the new folder are seen too.
+    std::fs::write(&template, theme_404.replace("</h1>", "</h1><p>Edited again.</p>")).unwrap();
+    wait_for_page(&rx, server.port, "/no-such-page/", |_, body| body.contains("Edited again."));
 }
 
 #[test]
