@@ -336,7 +336,10 @@ mod tests {
         std::fs::create_dir_all(content.join("b")).unwrap();
         std::fs::write(content.join("b/photo.jpg"), "").unwrap();
         for path in [content.join("b"), content.join("b/photo.jpg"), dir.path().join("site.toml")] {
-            assert!(!refresh_content(&config, &mut sources, &[path.clone()]), "{path:?}");
+            assert!(
+                !refresh_content(&config, &mut sources, std::slice::from_ref(&path)),
+                "{path:?}"
+            );
         }
         assert_eq!(content_paths(&sources), ["_index.md", "a/one.md"]);
     }
