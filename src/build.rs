@@ -27,9 +27,7 @@ use crate::frontmatter::PageKind;
 use crate::frontmatter::{ParsedDoc, parse_document};
 use crate::i18n::{LanguageDocs, TextFunction, load_ui_text, split_translations};
 use crate::markdown::{RenderedDoc, RouteTable, render_with_shortcodes};
-use crate::model::{
-    RenderedDocument, Site, Worksheet, assign_routes, build_model, url_from_path,
-};
+use crate::model::{RenderedDocument, Site, Worksheet, assign_routes, build_model, url_from_path};
 use crate::offline::{add_manifest, add_offline_support};
 use crate::output::{OutputSet, write_output};
 use crate::postprocess::minify_output;
@@ -123,7 +121,8 @@ pub fn render_output_with(
         .languages
         .iter()
         .map(|language| {
-            let tree = LanguageTree { config, code: &language.code, docs: &docs, unparsed: &unparsed };
+            let tree =
+                LanguageTree { config, code: &language.code, docs: &docs, unparsed: &unparsed };
             build_language(&tree, &names, &mut diagnostics)
         })
         .collect();

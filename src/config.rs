@@ -330,8 +330,7 @@ pub fn parse_config(
         accent_position,
     };
 
-    let safety =
-        Safety { title: raw.safety.title, text: raw.safety.text, phone: raw.safety.phone };
+    let safety = Safety { title: raw.safety.title, text: raw.safety.text, phone: raw.safety.phone };
     let languages = read_languages(
         &language,
         raw.languages,

@@ -289,16 +289,22 @@ pub fn split_translations(
                 Diagnostic::error(
                     &doc.display_path,
                     Position::start(),
-                    format!("{code} is the site's default language: its pages need no .{code} suffix"),
+                    format!(
+                        "{code} is the site's default language: its pages need no .{code} suffix"
+                    ),
                 )
-                .with_hint(format!("rename it to {original}, or give it another language's suffix")),
+                .with_hint(format!(
+                    "rename it to {original}, or give it another language's suffix"
+                )),
             );
         } else if !declared.contains(&code.as_str()) {
             diagnostics.push(
                 Diagnostic::error(
                     &doc.display_path,
                     Position::start(),
-                    format!("this is a translation into {code}, a language the site does not declare"),
+                    format!(
+                        "this is a translation into {code}, a language the site does not declare"
+                    ),
                 )
                 .with_hint(format!(
                     "add [languages.{code}] with name = \"...\" to site.toml, or rename the file"
@@ -352,7 +358,10 @@ mod tests {
 
     #[test]
     fn suffixes_name_languages() {
-        assert_eq!(translation_suffix("prepare/gather.es.md", &[]), Some(("prepare/gather.md".into(), "es")));
+        assert_eq!(
+            translation_suffix("prepare/gather.es.md", &[]),
+            Some(("prepare/gather.md".into(), "es"))
+        );
         assert_eq!(translation_suffix("_index.es.md", &[]), Some(("_index.md".into(), "es")));
         assert_eq!(translation_suffix("a/b.pt-BR.md", &[]), Some(("a/b.md".into(), "pt-BR")));
         assert_eq!(translation_suffix("notes.old.md", &[]), None);
@@ -408,7 +417,10 @@ mod tests {
             &config(""),
             &[file("en", "[js]\nsaved = \"Saved at {time} </script>\"\n[nav]\nnext = \"N\"\n")],
         );
-        assert_eq!(texts[0].format("js.saved", &[("time", "10:00")]).unwrap(), "Saved at 10:00 </script>");
+        assert_eq!(
+            texts[0].format("js.saved", &[("time", "10:00")]).unwrap(),
+            "Saved at 10:00 </script>"
+        );
         let json = texts[0].script_json();
         assert_eq!(json, "{\"saved\":\"Saved at {time} \\u003c/script>\"}");
     }

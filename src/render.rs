@@ -307,8 +307,7 @@ pub fn render_site(site: &Site, input: &RenderInput) -> Result<OutputSet, BuildE
     // only that one.
     if site.language == input.config.language {
         let homes = &renderer.input.alternates.homes;
-        let not_found =
-            renderer.render("404.html", "404.html", "/404.html", homes, |_| Ok(()))?;
+        let not_found = renderer.render("404.html", "404.html", "/404.html", homes, |_| Ok(()))?;
         output.insert("404.html".to_string(), not_found);
     }
     if input.tera.get_template_names().any(|name| name == "offline.html") {

@@ -17,11 +17,8 @@ pub fn render_sitemap(sites: &[Site], alternates: &Alternates, config: &Config) 
     for site in sites {
         entries.extend(site.entries().map(|e| {
             let versions = alternates.of_path(&e.content_path);
-            let versions = if versions.iter().filter(|v| v.translated()).count() > 1 {
-                versions
-            } else {
-                &[]
-            };
+            let versions =
+                if versions.iter().filter(|v| v.translated()).count() > 1 { versions } else { &[] };
             (e.url.as_str(), e.meta.updated.as_deref().or(e.meta.reviewed.as_deref()), versions)
         }));
         // Print packs are real pages clinics link to and print from.

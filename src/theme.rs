@@ -97,7 +97,9 @@ fn collect_embedded(dir: &Dir<'static>, files: &mut ThemeFiles) {
         } else if let Some(name) = path.strip_prefix("static/") {
             files.statics.push((name.to_string(), file.contents().to_vec()));
         } else if let Some(name) = path.strip_prefix("i18n/") {
-            files.i18n.push((name.to_string(), String::from_utf8_lossy(file.contents()).into_owned()));
+            files
+                .i18n
+                .push((name.to_string(), String::from_utf8_lossy(file.contents()).into_owned()));
         }
     }
     for sub in dir.dirs() {

@@ -44,8 +44,15 @@ pub fn check_translations(original: &Site, translated: &Site) -> Vec<Diagnostic>
         let (mine, theirs) = (worksheet_ids(page), worksheet_ids(source));
         if std::mem::discriminant(&page.kind) != std::mem::discriminant(&source.kind) {
             diagnostics.push(
-                Diagnostic::error(path, Position::start(), format!("this translation is not of the same kind as {}", original_path.display()))
-                    .with_hint("give it the same kind = \"...\" as the page it translates"),
+                Diagnostic::error(
+                    path,
+                    Position::start(),
+                    format!(
+                        "this translation is not of the same kind as {}",
+                        original_path.display()
+                    ),
+                )
+                .with_hint("give it the same kind = \"...\" as the page it translates"),
             );
             continue;
         }
@@ -58,8 +65,15 @@ pub fn check_translations(original: &Site, translated: &Site) -> Vec<Diagnostic>
         }
         for id in theirs.iter().filter(|id| !mine.contains(id)) {
             diagnostics.push(
-                Diagnostic::error(path, Position::start(), format!("the {what} id {id:?} of {} is missing from this translation", original_path.display()))
-                    .with_hint(format!("translate that {what} too, ending it with {{#{id}}}")),
+                Diagnostic::error(
+                    path,
+                    Position::start(),
+                    format!(
+                        "the {what} id {id:?} of {} is missing from this translation",
+                        original_path.display()
+                    ),
+                )
+                .with_hint(format!("translate that {what} too, ending it with {{#{id}}}")),
             );
         }
     }
