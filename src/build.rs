@@ -26,15 +26,16 @@ use crate::discover::{Sources, discover};
 use crate::error::BuildError;
 use crate::frontmatter::PageKind;
 use crate::frontmatter::{ParsedDoc, parse_document};
+use crate::i18n::{LanguageDocs, TextFunction, load_ui_text, split_translations};
 use crate::markdown::{RenderedDoc, RouteTable, render_with_shortcodes};
-use crate::model::{RenderedDocument, Worksheet, assign_routes, build_model, url_from_path};
+use crate::model::{RenderedDocument, Site, Worksheet, assign_routes, build_model, url_from_path};
 use crate::offline::{add_manifest, add_offline_support};
 use crate::output::{OutputSet, write_output};
 use crate::postprocess::minify_output;
 use crate::prompts::parse_prompts;
-use crate::render::{RenderInput, load_templates, render_site, template_names};
+use crate::render::{Alternates, RenderInput, load_templates, render_site, template_names};
 use crate::sitemap::{render_robots, render_sitemap};
-use crate::validate::validate_site;
+use crate::validate::{check_translations, validate_site};
 
 /// What `carebook build` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -113,35 +114,26 @@ pub fn render_output_with(
 ) -> Result<SiteBuild, BuildError> {
     let mut diagnostics = sources.diagnostics.clone();
     let (docs, unparsed) = parse_all(&sources.content, config.include_drafts, &mut diagnostics);
+    let all_paths: Vec<&str> = sources.content.iter().map(|f| f.content_path.as_str()).collect();
+    let (docs, split_diagnostics) = split_translations(docs, &all_paths, config);
+    diagnostics.extend(split_diagnostics);
+    let (texts, text_diagnostics) = load_ui_text(config, &sources.texts);
+    diagnostics.extend(text_diagnostics);
 
-    let (mut routes, route_diagnostics) = assign_routes(&docs, &config.base_path);
-    diagnostics.extend(route_diagnostics);
-    // A file whose front matter failed to parse still exists: links to it
-    // are not reported as broken on top of its own error.
-    for path in unparsed {
-        let url = url_from_path(&path, None, &config.base_path);
-        routes.entry(path).or_insert(url);
-    }
-    let rendered: Vec<RenderedDocument> = docs
-        .into_par_iter()
-        .map(|doc| {
-            let (rendered, worksheet) = render_document(&doc, &routes);
-            (doc, rendered, worksheet)
+    let names = template_names(tera);
+    let sites: Vec<Option<Site>> = config
+        .languages
+        .iter()
+        .map(|language| {
+            let tree =
+                LanguageTree { config, code: &language.code, docs: &docs, unparsed: &unparsed };
+            build_language(&tree, &names, &mut diagnostics)
         })
         .collect();
-    for (_, doc, _) in &rendered {
-        diagnostics.extend(doc.diagnostics.iter().cloned());
-    }
-
-    let site = match build_model(rendered, &routes) {
-        Ok(site) => Some(site),
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
+    if let [Some(original), others @ ..] = sites.as_slice() {
+        for site in others.iter().flatten() {
+            diagnostics.extend(check_translations(original, site));
         }
-    };
-    if let Some(site) = &site {
-        diagnostics.extend(validate_site(site, &template_names(tera)));
     }
     let assets = match prepare_assets(&sources.statics, config) {
         Ok(assets) => assets,
@@ -151,20 +143,31 @@ pub fn render_output_with(
         }
     };
     sort_diagnostics(&mut diagnostics);
-    let site = match site {
-        Some(site) if !diagnostics.iter().any(Diagnostic::is_error) => site,
-        _ => return Err(BuildError::Content(diagnostics)),
-    };
+    // A page not yet translated is rendered in every language: its
+    // problems are found once per language but reported once.
+    diagnostics.dedup();
+    let sites: Vec<Site> = sites.into_iter().flatten().collect();
+    if sites.len() != config.languages.len() || diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(BuildError::Content(diagnostics));
+    }
 
-    let input = RenderInput {
-        config,
-        tera,
-        stylesheet_url: &assets.stylesheet_url,
-        logo_url: &assets.logo_url,
-    };
-    let mut files = render_site(&site, &input)?;
+    let alternates = Alternates::of(&sites, config);
+    let mut files = OutputSet::new();
+    for (site, text) in sites.iter().zip(&texts) {
+        let mut tera = tera.clone();
+        tera.register_function("t", TextFunction(text.clone()));
+        let input = RenderInput {
+            config,
+            tera: &tera,
+            stylesheet_url: &assets.stylesheet_url,
+            logo_url: &assets.logo_url,
+            text,
+            alternates: &alternates,
+        };
+        files.extend(render_site(site, &input)?);
+    }
     files.extend(assets.files);
-    files.insert("sitemap.xml".into(), render_sitemap(&site, config).into_bytes());
+    files.insert("sitemap.xml".into(), render_sitemap(&sites, &alternates, config).into_bytes());
     files.insert("robots.txt".into(), render_robots(config).into_bytes());
     match purpose {
         Purpose::Publish => {
@@ -176,8 +179,70 @@ pub fn render_output_with(
     Ok(SiteBuild {
         files,
         warnings: diagnostics,
-        page_count: site.sections.len() + site.pages.len(),
+        page_count: sites.iter().map(|s| s.sections.len() + s.pages.len()).sum(),
     })
+}
+
+/// What one language's tree of pages is made from.
+struct LanguageTree<'a> {
+    config: &'a Config,
+    code: &'a str,
+    docs: &'a LanguageDocs,
+    /// Content paths of files whose front matter failed.
+    unparsed: &'a [String],
+}
+
+/// Stages 4 to 6 for one language: every page of the default language,
+/// each replaced by its translation where there is one, published under
+/// the language's base path (`/es/`). Content paths stay the original's,
+/// so links between pages stay inside the language.
+fn build_language(
+    tree: &LanguageTree,
+    template_names: &std::collections::BTreeSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Site> {
+    let config = tree.config;
+    let translations = tree.docs.translations.get(tree.code);
+    let translated = |path: &str| translations.is_some_and(|t| t.contains_key(path));
+    let docs: Vec<ParsedDoc> = tree
+        .docs
+        .originals
+        .iter()
+        .map(|doc| translations.and_then(|t| t.get(&doc.content_path)).unwrap_or(doc).clone())
+        .collect();
+    let base_path = config.language_base_path(tree.code);
+    let (mut routes, route_diagnostics) = assign_routes(&docs, &base_path);
+    diagnostics.extend(route_diagnostics);
+    // A file whose front matter failed to parse still exists: links to it
+    // are not reported as broken on top of its own error.
+    for path in tree.unparsed {
+        let declared: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+        if crate::i18n::translation_suffix(path, &declared).is_none() {
+            let url = url_from_path(path, None, &base_path);
+            routes.entry(path.clone()).or_insert(url);
+        }
+    }
+    let rendered: Vec<RenderedDocument> = docs
+        .into_par_iter()
+        .map(|doc| {
+            let (rendered, worksheet) = render_document(&doc, &routes);
+            (doc, rendered, worksheet)
+        })
+        .collect();
+    for (_, doc, _) in &rendered {
+        diagnostics.extend(doc.diagnostics.iter().cloned());
+    }
+    match build_model(rendered, &routes) {
+        Ok(mut site) => {
+            site.set_languages(tree.code, &config.language, translated);
+            diagnostics.extend(validate_site(&site, template_names));
+            Some(site)
+        }
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    }
 }
 
 /// Stage 4 for one document: guidance is Markdown (with shortcodes);

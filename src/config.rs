@@ -33,7 +33,11 @@ pub struct Config {
     pub base_url: String,
     /// The path part of `base_url`, always starting and ending with `/`.
     pub base_path: String,
+    /// The default language's code (`default_language`), e.g. `en`.
     pub language: String,
+    /// Every language of the site, the default first, then the others of
+    /// `[languages.*]` in code order. A site without `[languages]` has one.
+    pub languages: Vec<Language>,
     pub theme: String,
     pub clinic: Clinic,
     pub safety: Safety,
@@ -98,8 +102,31 @@ pub struct BrandColors {
     pub accent_position: Option<Position>,
 }
 
+/// One language of the site (`[languages.<code>]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Language {
+    /// `en`, `es`, `pt-BR`.
+    pub code: String,
+    /// Shown in the language switcher, in the language itself ("Español").
+    pub name: String,
+    /// The site title and description in this language.
+    pub title: String,
+    pub description: String,
+    /// True for right-to-left scripts (Arabic, Hebrew, Persian, Urdu).
+    pub rtl: bool,
+    /// The crisis information in this language.
+    pub safety: Safety,
+}
+
+impl Language {
+    /// `ltr` or `rtl`, for `dir="..."`.
+    pub fn direction(&self) -> &'static str {
+        if self.rtl { "rtl" } else { "ltr" }
+    }
+}
+
 /// Crisis information shown on every page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Safety {
     pub title: String,
     pub text: String,
@@ -125,6 +152,28 @@ struct RawConfig {
     print: RawPrint,
     #[serde(default)]
     check: RawCheck,
+    #[serde(default)]
+    languages: std::collections::BTreeMap<String, Spanned<RawLanguage>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    name: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    rtl: Option<bool>,
+    #[serde(default)]
+    safety: RawSafetyText,
+}
+
+/// `[languages.<code>.safety]`: the crisis text in that language; the
+/// phone number stays the one of `[safety]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSafetyText {
+    title: Option<String>,
+    text: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -281,6 +330,14 @@ pub fn parse_config(
         accent_position,
     };
 
+    let safety = Safety { title: raw.safety.title, text: raw.safety.text, phone: raw.safety.phone };
+    let languages = read_languages(
+        &language,
+        raw.languages,
+        (raw.title.trim(), raw.description.trim(), &safety),
+        &mut diagnostics,
+        &position_of,
+    );
     let print = read_print(raw.print, &mut diagnostics, &position_of);
     let check = read_check(raw.check, &mut diagnostics, &position_of);
     if raw.title.trim().is_empty() {
@@ -300,6 +357,7 @@ pub fn parse_config(
         base_url,
         base_path,
         language,
+        languages,
         theme: raw.theme,
         clinic: Clinic {
             name: raw.clinic.name,
@@ -310,7 +368,7 @@ pub fn parse_config(
             address: raw.clinic.address,
             colors,
         },
-        safety: Safety { title: raw.safety.title, text: raw.safety.text, phone: raw.safety.phone },
+        safety,
         print,
         check,
         include_drafts: overrides.include_drafts,
@@ -327,11 +385,105 @@ impl Config {
         self.root.join("public")
     }
 
+    /// The default language.
+    pub fn default_language(&self) -> &Language {
+        &self.languages[0]
+    }
+
+    /// The language of `code`, if the site declares it.
+    pub fn language_of(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// Where a language's pages start: the base path for the default
+    /// language, `<base path><code>/` for the others (`/es/`).
+    pub fn language_base_path(&self, code: &str) -> String {
+        if code == self.language {
+            self.base_path.clone()
+        } else {
+            format!("{}{code}/", self.base_path)
+        }
+    }
+
     /// The absolute URL of a site path such as `/prepare/`.
     pub fn permalink(&self, url: &str) -> String {
         let origin_end = self.base_url.len() - (self.base_path.len() - 1);
         format!("{}{}", &self.base_url[..origin_end], url)
     }
+}
+
+/// Names for the switcher when `[languages.<code>]` gives none: each
+/// language in its own words, since that is how a reader looks for it.
+const LANGUAGE_NAMES: &[(&str, &str)] = &[
+    ("ar", "العربية"),
+    ("de", "Deutsch"),
+    ("en", "English"),
+    ("es", "Español"),
+    ("fa", "فارسی"),
+    ("fr", "Français"),
+    ("he", "עברית"),
+    ("it", "Italiano"),
+    ("ko", "한국어"),
+    ("pt", "Português"),
+    ("ru", "Русский"),
+    ("tl", "Tagalog"),
+    ("ur", "اردو"),
+    ("vi", "Tiếng Việt"),
+    ("zh", "中文"),
+];
+
+/// Scripts written right to left, for `rtl` when the table does not say.
+const RTL_LANGUAGES: &[&str] = &["ar", "fa", "he", "ps", "ur", "yi"];
+
+/// Reads `[languages.*]` into the site's languages, the default first.
+fn read_languages(
+    default: &str,
+    raw: std::collections::BTreeMap<String, Spanned<RawLanguage>>,
+    (title, description, safety): (&str, &str, &Safety),
+    diagnostics: &mut Vec<Diagnostic>,
+    position_of: &dyn Fn(std::ops::Range<usize>) -> Position,
+) -> Vec<Language> {
+    let file = Path::new(CONFIG_FILE);
+    let make = |code: &str, raw: RawLanguage| {
+        let primary = code.split('-').next().unwrap_or(code);
+        let name = raw.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        let known = LANGUAGE_NAMES.iter().find(|(c, _)| *c == primary).map(|(_, n)| n.to_string());
+        Language {
+            code: code.to_string(),
+            name: name.or(known).unwrap_or_else(|| code.to_string()),
+            title: raw.title.map_or_else(|| title.to_string(), |t| t.trim().to_string()),
+            description: raw
+                .description
+                .map_or_else(|| description.to_string(), |d| d.trim().to_string()),
+            rtl: raw.rtl.unwrap_or(RTL_LANGUAGES.contains(&primary)),
+            safety: Safety {
+                title: raw.safety.title.unwrap_or_else(|| safety.title.clone()),
+                text: raw.safety.text.unwrap_or_else(|| safety.text.clone()),
+                phone: safety.phone.clone(),
+            },
+        }
+    };
+    let mut languages = Vec::new();
+    let mut default_table = None;
+    for (code, table) in raw {
+        let span = table.span();
+        if code == default {
+            default_table = Some(table.into_inner());
+        } else if is_language_tag(&code) {
+            languages.push(make(&code, table.into_inner()));
+        } else {
+            diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    position_of(span),
+                    format!("[languages.{code}]: {code:?} is not a language code"),
+                )
+                .with_hint("use a code like \"es\", \"fr\" or \"pt-BR\", e.g. [languages.es]"),
+            );
+        }
+    }
+    languages.insert(0, make(default, default_table.unwrap_or_default()));
+    languages
 }
 
 /// Reads `[print]`: paper `letter` or `a4`, and a margin with a unit.

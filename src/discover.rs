@@ -14,6 +14,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::error::BuildError;
+use crate::i18n::{TextFile, text_file_language};
 use crate::theme::{self, ThemeFiles};
 
 /// A Markdown file under `content/`.
@@ -41,6 +42,9 @@ pub struct Sources {
     pub templates: BTreeMap<String, TemplateSource>,
     /// Keyed by output path (e.g. `logo.svg`); the site's files replace the theme's.
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// The theme's words per language, then the site's `i18n/` files that
+    /// override them key by key (see `i18n.rs`).
+    pub texts: Vec<TextFile>,
     /// Files that could not be used (not UTF-8, unreadable, not Markdown).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -49,7 +53,19 @@ pub struct Sources {
 pub fn discover(config: &Config) -> Result<Sources, BuildError> {
     let mut sources = Sources::default();
     let theme_files = theme::load_theme(&config.root, &config.theme)?;
-    add_theme_files(&mut sources, theme_files);
+    add_theme_files(&mut sources, theme_files, &config.theme);
+
+    let i18n_dir = config.root.join("i18n");
+    for (name, bytes) in read_tree(&config.root, &i18n_dir, &mut sources.diagnostics)? {
+        let display_path = Path::new("i18n").join(&name);
+        let Some(language) = text_file_language(&name) else { continue };
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                sources.texts.push(TextFile { language: language.to_string(), display_path, text })
+            }
+            Err(err) => sources.diagnostics.push(not_utf8(&display_path, err.as_bytes())),
+        }
+    }
 
     let templates_dir = config.root.join("templates");
     for (name, bytes) in read_tree(&config.root, &templates_dir, &mut sources.diagnostics)? {
@@ -68,7 +84,12 @@ pub fn discover(config: &Config) -> Result<Sources, BuildError> {
     Ok(sources)
 }
 
-fn add_theme_files(sources: &mut Sources, theme_files: ThemeFiles) {
+fn add_theme_files(sources: &mut Sources, theme_files: ThemeFiles, theme: &str) {
+    for (name, text) in theme_files.i18n {
+        let Some(language) = text_file_language(&name) else { continue };
+        let display_path = Path::new("themes").join(theme).join("i18n").join(&name);
+        sources.texts.push(TextFile { language: language.to_string(), display_path, text });
+    }
     for (name, text) in theme_files.templates {
         sources.templates.insert(name.clone(), TemplateSource { name, text });
     }

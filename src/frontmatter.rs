@@ -215,7 +215,9 @@ pub fn parse_document(file: &SourceFile) -> Result<ParsedDoc, Vec<Diagnostic>> {
     let split = split_front_matter(&file.text).map_err(|(position, message, hint)| {
         vec![Diagnostic::error(path, position, message).with_hint(hint)]
     })?;
-    let role = if file.content_path == "_index.md" || file.content_path.ends_with("/_index.md") {
+    // `_index.es.md` is a section too: the Spanish version of `_index.md`.
+    let file_name = file.content_path.rsplit('/').next().unwrap_or_default();
+    let role = if file_name.starts_with("_index.") && file_name.ends_with(".md") {
         Role::Section
     } else {
         Role::Page

@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod error;
 pub mod frontmatter;
+pub mod i18n;
 pub mod init;
 pub mod markdown;
 pub mod model;

@@ -26,6 +26,9 @@ pub struct Entry {
     pub display_path: PathBuf,
     /// Site URL such as `/prepare/gather/` (includes the base path).
     pub url: String,
+    /// The language the content is written in: the site's language, or the
+    /// default language for a page not yet translated (see `Site::language`).
+    pub lang: String,
     pub meta: CommonMeta,
     pub rendered: RenderedDoc,
 }
@@ -67,6 +70,11 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// The home page's section (`content/_index.md`).
     pub root: SectionId,
+    /// The language of this tree of pages (`en`, `es`): a multilingual site
+    /// is one `Site` per language, each with every page of the default
+    /// language at the same content paths, translated where a translation
+    /// exists.
+    pub language: String,
 }
 
 /// A document's URL, from its path in `content/` and its slug.
@@ -92,9 +100,12 @@ pub fn url_from_path(content_path: &str, slug: Option<&str>, base_path: &str) ->
 
 /// Gives every document a URL; two documents wanting one URL is an error
 /// reported on the second (in path order).
-pub fn assign_routes(docs: &[ParsedDoc], base_path: &str) -> (RouteTable, Vec<Diagnostic>) {
-    let mut routes = RouteTable::with_capacity(docs.len());
-    let mut owners: HashMap<String, &ParsedDoc> = HashMap::with_capacity(docs.len());
+pub fn assign_routes<'a>(
+    docs: impl IntoIterator<Item = &'a ParsedDoc>,
+    base_path: &str,
+) -> (RouteTable, Vec<Diagnostic>) {
+    let mut routes = RouteTable::new();
+    let mut owners: HashMap<String, &ParsedDoc> = HashMap::new();
     let mut diagnostics = Vec::new();
     for doc in docs {
         let url = url_of(doc, base_path);
@@ -133,6 +144,7 @@ pub fn build_model(
             content_path: doc.content_path.clone(),
             display_path: doc.display_path.clone(),
             url,
+            lang: String::new(),
             meta: doc.meta.clone(),
             rendered,
         };
@@ -217,6 +229,28 @@ fn nearest_section(mut dir: &str, sections: &BTreeMap<String, SectionId>) -> Sec
 }
 
 impl Site {
+    /// Marks the tree's language, and each entry's: `translated(path)` says
+    /// whether the entry at a content path is written in `language`; the
+    /// others are in `default_language`.
+    pub fn set_languages(
+        &mut self,
+        language: &str,
+        default_language: &str,
+        translated: impl Fn(&str) -> bool,
+    ) {
+        self.language = language.to_string();
+        let entries = self.sections.iter_mut().map(|s| &mut s.entry);
+        for entry in entries.chain(self.pages.iter_mut().map(|p| &mut p.entry)) {
+            let own = language == default_language || translated(&entry.content_path);
+            entry.lang = if own { language } else { default_language }.to_string();
+        }
+    }
+
+    /// Whether an entry is shown in this tree without being translated.
+    pub fn is_fallback(&self, entry: &Entry) -> bool {
+        entry.lang != self.language
+    }
+
     /// The sections from the home page down to `id`'s parent.
     pub fn ancestors(&self, mut id: SectionId) -> Vec<SectionId> {
         let mut chain = Vec::new();

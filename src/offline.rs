@@ -19,7 +19,8 @@ use crate::output::OutputSet;
 pub const SERVICE_WORKER: &str = "sw.js";
 /// The web app manifest's output name.
 pub const MANIFEST: &str = "manifest.webmanifest";
-/// Where the offline page is written (rendered from `offline.html`).
+/// Where the offline page is written (rendered from `offline.html`),
+/// inside each language's folder (`es/offline/index.html`).
 pub const OFFLINE_PAGE: &str = "offline/index.html";
 
 /// Output files a service worker should not hold: itself, and files for
@@ -77,6 +78,7 @@ pub fn add_offline_support(
     context.insert("precache_json", &precache_json(&precache));
     context.insert("base_path", &config.base_path);
     context.insert("offline_url", &format!("{}offline/", config.base_path));
+    context.insert("offline_pages_json", &offline_pages_json(config));
     let worker =
         tera.render(SERVICE_WORKER, &context).map_err(|source| BuildError::TemplateRender {
             name: SERVICE_WORKER.into(),
@@ -85,6 +87,21 @@ pub fn add_offline_support(
         })?;
     files.insert(SERVICE_WORKER.to_string(), worker.into_bytes());
     Ok(())
+}
+
+/// Each language's offline page and the addresses it answers for, longest
+/// first: `[{ "scope": "/es/", "url": "/es/offline/" }, { "scope": "/", ... }]`.
+fn offline_pages_json(config: &Config) -> String {
+    let mut pages: Vec<serde_json::Value> = config
+        .languages
+        .iter()
+        .map(|language| {
+            let scope = config.language_base_path(&language.code);
+            serde_json::json!({ "url": format!("{scope}offline/"), "scope": scope })
+        })
+        .collect();
+    pages.sort_by_key(|page| std::cmp::Reverse(page["scope"].as_str().map_or(0, str::len)));
+    serde_json::to_string(&pages).unwrap_or_else(|_| "[]".into())
 }
 
 /// Writes `manifest.webmanifest` (pages link to it, in `serve` too).

@@ -7,7 +7,7 @@
 //! place. Pages render in parallel; the output map keeps them in path order.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::discover::TemplateSource;
 use crate::error::BuildError;
 use crate::frontmatter::PageKind;
+use crate::i18n::UiText;
 use crate::markdown::{Heading, embed_marker};
 use crate::model::{Entry, Page, PageId, Section, SectionId, Site};
 use crate::output::OutputSet;
@@ -113,12 +114,110 @@ struct SiteContext<'a> {
     description: &'a str,
     base_url: &'a str,
     base_path: &'a str,
+    /// The language of the pages being rendered (`es` in `/es/`).
     language: &'a str,
+    language_name: &'a str,
+    /// `ltr` or `rtl`.
+    direction: &'static str,
+    default_language: &'a str,
+    /// The home page of this language: `base_path`, or `/es/`.
+    home: String,
+    /// Every language of the site: `{ code, name, direction }`.
+    languages: Vec<LanguageLink>,
+    /// The theme's `js.*` words in this language, as JSON for the scripts.
+    text_json: String,
     clinic: ClinicContext<'a>,
     safety: SafetyContext<'a>,
     stylesheet: &'a str,
     nav: Vec<Link>,
     root_pages: Vec<Link>,
+}
+
+/// A language, or this page in a language (the switcher).
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageLink {
+    code: String,
+    name: String,
+    direction: &'static str,
+    /// This page in that language (its home page in `site.languages`).
+    url: String,
+    /// Absolute URL of `url`.
+    permalink: String,
+    /// Whether the page is written in that language (false: shown there
+    /// untranslated).
+    translated: bool,
+}
+
+/// One entry of the language switcher.
+#[derive(Debug, Serialize)]
+struct SwitcherLink<'a> {
+    #[serde(flatten)]
+    link: &'a LanguageLink,
+    /// The language of the page being read.
+    current: bool,
+}
+
+/// Each page in every language, by content path, for the language
+/// switcher, `hreflang` links and the sitemap.
+#[derive(Debug, Default)]
+pub struct Alternates {
+    by_path: HashMap<String, Vec<LanguageLink>>,
+    homes: Vec<LanguageLink>,
+}
+
+impl Alternates {
+    /// Collects every entry of every language's tree.
+    pub fn of(sites: &[Site], config: &Config) -> Self {
+        let mut alternates = Alternates::default();
+        for site in sites {
+            let Some(language) = config.language_of(&site.language) else { continue };
+            let link = |url: &str, translated: bool| LanguageLink {
+                code: language.code.clone(),
+                name: language.name.clone(),
+                direction: language.direction(),
+                url: url.to_string(),
+                permalink: config.permalink(url),
+                translated,
+            };
+            for entry in site.entries() {
+                let translated = !site.is_fallback(entry);
+                let links = alternates.by_path.entry(entry.content_path.clone()).or_default();
+                links.push(link(&entry.url, translated));
+            }
+            alternates.homes.push(link(&config.language_base_path(&site.language), true));
+        }
+        alternates
+    }
+
+    /// The versions of the entry at `content_path`, in site language order.
+    pub fn of_path(&self, content_path: &str) -> &[LanguageLink] {
+        self.by_path.get(content_path).map_or(&[], Vec::as_slice)
+    }
+
+    /// The same links with `suffix` added to each URL (a section's print
+    /// pack, `print/`) or each language's home plus a path (`offline/`).
+    fn with_suffix(links: &[LanguageLink], suffix: &str) -> Vec<LanguageLink> {
+        links
+            .iter()
+            .map(|l| LanguageLink {
+                url: format!("{}{suffix}", l.url),
+                permalink: format!("{}{suffix}", l.permalink),
+                ..l.clone()
+            })
+            .collect()
+    }
+}
+
+impl LanguageLink {
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+    pub fn permalink(&self) -> &str {
+        &self.permalink
+    }
+    pub fn translated(&self) -> bool {
+        self.translated
+    }
 }
 
 /// `section` in index.html and section.html.
@@ -170,6 +269,9 @@ pub struct RenderInput<'a> {
     pub tera: &'a Tera,
     pub stylesheet_url: &'a str,
     pub logo_url: &'a str,
+    /// The theme's words in the site's language.
+    pub text: &'a UiText,
+    pub alternates: &'a Alternates,
 }
 
 /// Renders the HTML of every section and page, and the 404 page.
@@ -201,12 +303,19 @@ pub fn render_site(site: &Site, input: &RenderInput) -> Result<OutputSet, BuildE
         .map(|pack| renderer.render_pack(pack))
         .collect::<Result<_, _>>()?;
     let mut output: OutputSet = sections.into_iter().chain(pages).chain(packs).collect();
-    let not_found = renderer.render("404.html", "404.html", "/404.html", |_| Ok(()))?;
-    output.insert("404.html".to_string(), not_found);
+    // One 404 page, at the root, in the default language: hosts serve
+    // only that one.
+    if site.language == input.config.language {
+        let homes = &renderer.input.alternates.homes;
+        let not_found = renderer.render("404.html", "404.html", "/404.html", homes, |_| Ok(()))?;
+        output.insert("404.html".to_string(), not_found);
+    }
     if input.tera.get_template_names().any(|name| name == "offline.html") {
-        let url = format!("{}offline/", input.config.base_path);
-        let offline = renderer.render("offline.html", "offline.html", &url, |_| Ok(()))?;
-        output.insert(crate::offline::OFFLINE_PAGE.to_string(), offline);
+        let url = format!("{}offline/", input.config.language_base_path(&site.language));
+        let versions = Alternates::with_suffix(&renderer.input.alternates.homes, "offline/");
+        let offline =
+            renderer.render("offline.html", "offline.html", &url, &versions, |_| Ok(()))?;
+        output.insert(renderer.output_path(&url), offline);
     }
     Ok(output)
 }
@@ -238,11 +347,13 @@ impl Renderer<'_> {
         let default = if id == self.site.root { "index.html" } else { "section.html" };
         let template = entry.meta.template.as_ref().map_or(default, |(name, _)| name.as_str());
         let context = self.section_context(section, id)?;
-        let html =
-            self.render(template, &entry.display_path.to_string_lossy(), &entry.url, |c| {
-                c.insert("section", &context);
-                Ok(())
-            })?;
+        let versions = self.input.alternates.of_path(&entry.content_path);
+        let source = entry.display_path.to_string_lossy();
+        let html = self.render(template, &source, &entry.url, versions, |c| {
+            c.insert("section", &context);
+            self.insert_entry_language(entry, c);
+            Ok(())
+        })?;
         Ok((self.output_path(&entry.url), html))
     }
 
@@ -256,24 +367,32 @@ impl Renderer<'_> {
         let template = entry.meta.template.as_ref().map_or(default, |(name, _)| name.as_str());
         let context = self.page_context(id, page)?;
         let worksheet = worksheet_context(self.site, page);
-        let html =
-            self.render(template, &entry.display_path.to_string_lossy(), &entry.url, |c| {
-                c.insert("page", &context);
-                if let Some(worksheet) = &worksheet {
-                    worksheet.insert_into(c);
-                }
-                Ok(())
-            })?;
+        let versions = self.input.alternates.of_path(&entry.content_path);
+        let source = entry.display_path.to_string_lossy();
+        let html = self.render(template, &source, &entry.url, versions, |c| {
+            c.insert("page", &context);
+            if let Some(worksheet) = &worksheet {
+                worksheet.insert_into(c);
+            }
+            self.insert_entry_language(entry, c);
+            Ok(())
+        })?;
         Ok((self.output_path(&entry.url), html))
     }
 
     fn render_pack(&self, pack: &PrintPack) -> Result<(String, Vec<u8>), BuildError> {
         let section = &self.site.sections[pack.section].entry;
+        let text = self.input.text;
         let title = if pack.section == self.site.root {
-            "All worksheets".to_string()
+            text.format("print.pack_title_all", &[])
         } else {
-            format!("Worksheets: {}", section.meta.title)
-        };
+            text.format("print.pack_title", &[("section", section.meta.title.as_str())])
+        }
+        .map_err(|message| BuildError::TemplateRender {
+            name: "print-pack.html".into(),
+            page: section.display_path.display().to_string(),
+            source: tera::Error::msg(message),
+        })?;
         let context = PackContext {
             title,
             url: &pack.url,
@@ -285,8 +404,12 @@ impl Renderer<'_> {
                 .collect(),
         };
         let source = format!("the print pack of {}", section.display_path.display());
-        let html = self.render("print-pack.html", &source, &pack.url, |c| {
+        let versions =
+            Alternates::with_suffix(self.input.alternates.of_path(&section.content_path), "print/");
+        let html = self.render("print-pack.html", &source, &pack.url, &versions, |c| {
             c.insert("pack", &context);
+            // Untranslated worksheets keep the default language's text.
+            self.insert_entry_language(section, c);
             Ok(())
         })?;
         Ok((self.output_path(&pack.url), html))
@@ -304,7 +427,7 @@ impl Renderer<'_> {
             let prefix = format!("e{index}-");
             let Some(worksheet) = worksheet_context(self.site, page) else { continue };
             let source = entry.display_path.to_string_lossy();
-            let drawn = self.render(worksheet.partial(), &source, &entry.url, |c| {
+            let drawn = self.render(worksheet.partial(), &source, &entry.url, &[], |c| {
                 worksheet.insert_into(c);
                 c.insert("embedded", &true);
                 c.insert("id_prefix", &prefix);
@@ -320,6 +443,7 @@ impl Renderer<'_> {
         template: &str,
         source: &str,
         url: &str,
+        versions: &[LanguageLink],
         fill: impl FnOnce(&mut tera::Context) -> Result<(), tera::Error>,
     ) -> Result<Vec<u8>, BuildError> {
         let error = |source_err| BuildError::TemplateRender {
@@ -327,12 +451,46 @@ impl Renderer<'_> {
             page: source.to_string(),
             source: source_err,
         };
+        let config = self.input.config;
+        let current = &self.site.language;
+        let switcher: Vec<SwitcherLink> = versions
+            .iter()
+            .map(|link| SwitcherLink { link, current: link.code == *current })
+            .collect();
+        // hreflang: only the versions written in their language, and only
+        // when there is more than one.
+        let multilingual = config.languages.len() > 1;
+        let hreflang: Vec<&LanguageLink> =
+            versions.iter().filter(|l| multilingual && l.translated).collect();
+        let x_default = versions
+            .iter()
+            .find(|l| multilingual && l.code == config.language)
+            .map_or("", |l| l.permalink.as_str());
+        let direction = config.language_of(current).map_or("ltr", |l| l.direction());
         let mut context = tera::Context::new();
         context.insert("site", &self.site_value);
         context.insert("current_url", url);
         context.insert("generator", concat!("carebook ", env!("CARGO_PKG_VERSION")));
+        context.insert("languages", &if multilingual { switcher } else { Vec::new() });
+        context.insert("hreflang", &hreflang);
+        context.insert("x_default", x_default);
+        context.insert("content_language", current);
+        context.insert("content_direction", direction);
+        context.insert("fallback", &false);
         fill(&mut context).map_err(error)?;
         self.input.tera.render(template, &context).map(String::into_bytes).map_err(error)
+    }
+
+    /// Marks a page shown in this language untranslated: its text is in
+    /// the default language.
+    fn insert_entry_language(&self, entry: &Entry, context: &mut tera::Context) {
+        if self.site.is_fallback(entry) {
+            let config = self.input.config;
+            let direction = config.language_of(&entry.lang).map_or("ltr", |l| l.direction());
+            context.insert("content_language", &entry.lang);
+            context.insert("content_direction", direction);
+            context.insert("fallback", &true);
+        }
     }
 
     /// `/prepare/gather/` is written to `prepare/gather/index.html`.
@@ -402,12 +560,19 @@ impl Renderer<'_> {
 fn site_context<'a>(site: &Site, input: &'a RenderInput) -> SiteContext<'a> {
     let config = input.config;
     let root = &site.sections[site.root];
+    let language = config.language_of(&site.language).unwrap_or(config.default_language());
     SiteContext {
-        title: &config.title,
-        description: &config.description,
+        title: &language.title,
+        description: &language.description,
         base_url: &config.base_url,
         base_path: &config.base_path,
-        language: &config.language,
+        language: &language.code,
+        language_name: &language.name,
+        direction: language.direction(),
+        default_language: &config.language,
+        home: config.language_base_path(&language.code),
+        languages: input.alternates.homes.clone(),
+        text_json: input.text.script_json(),
         clinic: ClinicContext {
             name: &config.clinic.name,
             logo: input.logo_url,
@@ -416,10 +581,10 @@ fn site_context<'a>(site: &Site, input: &'a RenderInput) -> SiteContext<'a> {
             address: &config.clinic.address,
         },
         safety: SafetyContext {
-            title: &config.safety.title,
-            text: &config.safety.text,
-            phone: &config.safety.phone,
-            phone_href: phone_href(&config.safety.phone),
+            title: &language.safety.title,
+            text: &language.safety.text,
+            phone: &language.safety.phone,
+            phone_href: phone_href(&language.safety.phone),
         },
         stylesheet: input.stylesheet_url,
         nav: root.subsections.iter().map(|&id| link(&site.sections[id].entry)).collect(),

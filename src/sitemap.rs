@@ -5,25 +5,42 @@ use std::fmt::Write as _;
 
 use crate::config::Config;
 use crate::model::Site;
+use crate::render::{Alternates, LanguageLink};
 
-/// `sitemap.xml` listing every section, page and print pack, sorted by URL.
-/// The offline page is left out: it is only for the service worker.
-pub fn render_sitemap(site: &Site, config: &Config) -> String {
-    let mut entries: Vec<(&str, Option<&str>)> = site
-        .entries()
-        .map(|e| (e.url.as_str(), e.meta.updated.as_deref().or(e.meta.reviewed.as_deref())))
-        .collect();
-    // Print packs are real pages clinics link to and print from.
-    let packs = crate::worksheets::print_packs(site);
-    entries.extend(packs.iter().map(|pack| (pack.url.as_str(), None)));
-    entries.sort_unstable();
+/// `sitemap.xml` listing every section, page and print pack of every
+/// language, sorted by URL. A page written in several languages lists them
+/// all as `xhtml:link` alternates. The offline page is left out: it is
+/// only for the service worker.
+pub fn render_sitemap(sites: &[Site], alternates: &Alternates, config: &Config) -> String {
+    let mut entries: Vec<(&str, Option<&str>, &[LanguageLink])> = Vec::new();
+    let mut packs = Vec::new();
+    for site in sites {
+        entries.extend(site.entries().map(|e| {
+            let versions = alternates.of_path(&e.content_path);
+            let versions =
+                if versions.iter().filter(|v| v.translated()).count() > 1 { versions } else { &[] };
+            (e.url.as_str(), e.meta.updated.as_deref().or(e.meta.reviewed.as_deref()), versions)
+        }));
+        // Print packs are real pages clinics link to and print from.
+        packs.extend(crate::worksheets::print_packs(site).into_iter().map(|pack| pack.url));
+    }
+    entries.extend(packs.iter().map(|url| (url.as_str(), None, &[][..])));
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
-    for (url, lastmod) in entries {
+    for (url, lastmod, versions) in entries {
         let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape_xml(&config.permalink(url)));
         if let Some(date) = lastmod {
             let _ = writeln!(xml, "    <lastmod>{date}</lastmod>");
+        }
+        for version in versions.iter().filter(|v| v.translated()) {
+            let _ = writeln!(
+                xml,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                version.code(),
+                escape_xml(version.permalink())
+            );
         }
         xml.push_str("  </url>\n");
     }

@@ -1,5 +1,5 @@
-//! Theme lookup, part of `discover`: a theme is a folder with `templates/`
-//! and `static/`. A site's `themes/<name>/` wins; the default theme is also
+//! Theme lookup, part of `discover`: a theme is a folder with `templates/`,
+//! `static/` and `i18n/` (its words in each language, see `i18n.rs`). A site's `themes/<name>/` wins; the default theme is also
 //! compiled into the binary so that a new site needs no copy of it.
 
 use std::path::Path;
@@ -21,6 +21,8 @@ pub struct ThemeFiles {
     pub templates: Vec<(String, String)>,
     /// (output path, bytes), e.g. ("style.css", ...).
     pub statics: Vec<(String, Vec<u8>)>,
+    /// (file name, text) of `i18n/`, e.g. ("es.toml", "...").
+    pub i18n: Vec<(String, String)>,
 }
 
 /// Loads `themes/<name>/` from the site, or the built-in default theme.
@@ -45,6 +47,11 @@ fn read_theme_dir(dir: &Path) -> Result<ThemeFiles, BuildError> {
     for (relative, path) in list_files(&dir.join("static"))? {
         let bytes = std::fs::read(&path).map_err(|source| BuildError::Read { path, source })?;
         files.statics.push((relative, bytes));
+    }
+    for (relative, path) in list_files(&dir.join("i18n"))? {
+        let text =
+            std::fs::read_to_string(&path).map_err(|source| BuildError::Read { path, source })?;
+        files.i18n.push((relative, text));
     }
     Ok(files)
 }
@@ -76,6 +83,7 @@ fn embedded_default_theme() -> ThemeFiles {
     collect_embedded(&DEFAULT_THEME, &mut files);
     files.templates.sort();
     files.statics.sort();
+    files.i18n.sort();
     files
 }
 
@@ -88,6 +96,10 @@ fn collect_embedded(dir: &Dir<'static>, files: &mut ThemeFiles) {
                 .push((name.to_string(), String::from_utf8_lossy(file.contents()).into_owned()));
         } else if let Some(name) = path.strip_prefix("static/") {
             files.statics.push((name.to_string(), file.contents().to_vec()));
+        } else if let Some(name) = path.strip_prefix("i18n/") {
+            files
+                .i18n
+                .push((name.to_string(), String::from_utf8_lossy(file.contents()).into_owned()));
         }
     }
     for sub in dir.dirs() {

@@ -29,6 +29,68 @@ pub fn validate_site(site: &Site, template_names: &BTreeSet<String>) -> Vec<Diag
     diagnostics
 }
 
+/// A translated prompt collection or checklist must keep its original's
+/// kind and ids: the ids are where a patient's answers and ticks are
+/// stored, shared by every language, so a question reworded in Spanish
+/// still shows what was written under it in English.
+pub fn check_translations(original: &Site, translated: &Site) -> Vec<Diagnostic> {
+    let originals: HashMap<&str, &Page> =
+        original.pages.iter().map(|p| (p.entry.content_path.as_str(), p)).collect();
+    let mut diagnostics = Vec::new();
+    for page in translated.pages.iter().filter(|p| !translated.is_fallback(&p.entry)) {
+        let Some(source) = originals.get(page.entry.content_path.as_str()) else { continue };
+        let path = &page.entry.display_path;
+        let original_path = &source.entry.display_path;
+        let (mine, theirs) = (worksheet_ids(page), worksheet_ids(source));
+        if std::mem::discriminant(&page.kind) != std::mem::discriminant(&source.kind) {
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    Position::start(),
+                    format!(
+                        "this translation is not of the same kind as {}",
+                        original_path.display()
+                    ),
+                )
+                .with_hint("give it the same kind = \"...\" as the page it translates"),
+            );
+            continue;
+        }
+        let what = if matches!(page.kind, PageKind::Checklist(_)) { "item" } else { "prompt" };
+        for id in mine.iter().filter(|id| !theirs.contains(id)) {
+            diagnostics.push(
+                Diagnostic::error(path, Position::start(), format!("the {what} id {id:?} is not in {}", original_path.display()))
+                    .with_hint(format!("translations keep the original's ids, so answers are shared between languages: end the line with the same {{#id}} as in {}", original_path.display())),
+            );
+        }
+        for id in theirs.iter().filter(|id| !mine.contains(id)) {
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    Position::start(),
+                    format!(
+                        "the {what} id {id:?} of {} is missing from this translation",
+                        original_path.display()
+                    ),
+                )
+                .with_hint(format!("translate that {what} too, ending it with {{#{id}}}")),
+            );
+        }
+    }
+    diagnostics
+}
+
+/// The prompt or item ids of a worksheet page, in order.
+fn worksheet_ids(page: &Page) -> Vec<&str> {
+    match &page.worksheet {
+        Some(Worksheet::Prompts(c)) => c.prompts.iter().map(|p| p.id.as_str()).collect(),
+        Some(Worksheet::Checklist(c)) => {
+            c.groups.iter().flat_map(|g| &g.items).map(|i| i.id.as_str()).collect()
+        }
+        None => Vec::new(),
+    }
+}
+
 /// Every `page.md#anchor` link must name an id the target page defines.
 fn check_anchors(site: &Site) -> Vec<Diagnostic> {
     let by_path: HashMap<&str, &Entry> =
@@ -171,6 +233,7 @@ mod tests {
             content_path: path.into(),
             display_path: format!("content/{path}").into(),
             url: "/".into(),
+            lang: "en".into(),
             meta: crate::frontmatter::CommonMeta {
                 title: "T".into(),
                 description: "D".into(),
@@ -217,6 +280,7 @@ mod tests {
             ],
             pages: vec![],
             root: 0,
+            language: "en".into(),
         };
         let diagnostics = validate_site(&site, &BTreeSet::new());
         assert_eq!(diagnostics.len(), 1);

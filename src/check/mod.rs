@@ -113,14 +113,24 @@ struct PageFindings {
 
 fn check_page(file: &SourceFile, doc: &ParsedDoc, context: &PageContext) -> PageFindings {
     let settings = &context.config.check;
+    let config = context.config;
+    // A translation (`gather.es.md`) is in its language and published
+    // under it (`/es/prepare/gather/`).
+    let declared: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    let (language, page_url) = match crate::i18n::translation_suffix(&doc.content_path, &declared) {
+        Some((original, code)) => {
+            let mut original_doc = doc.clone();
+            original_doc.content_path = original;
+            (code, url_of(&original_doc, &config.language_base_path(code)))
+        }
+        None => (config.language.as_str(), url_of(doc, &config.base_path)),
+    };
     // Flesch-Kincaid is calibrated on English only.
-    let language = &context.config.language;
     let (grade, reading_warning) = if language == "en" || language.starts_with("en-") {
         reading::check_reading_level(doc, settings.max_grade)
     } else {
         (None, None)
     };
-    let page_url = url_of(doc, &context.config.base_path);
     let image_context = images::ImageContext {
         page_url: &page_url,
         base_path: &context.config.base_path,

@@ -287,7 +287,7 @@ fn overlay_problems(err: &BuildError) -> Vec<OverlayProblem> {
 }
 
 /// The folders of a site that are watched recursively.
-const WATCHED_FOLDERS: [&str; 4] = ["content", "templates", "static", "themes"];
+const WATCHED_FOLDERS: [&str; 5] = ["content", "templates", "i18n", "static", "themes"];
 
 /// Watches the site's sources (not `public/` or `target/`, which can be
 /// large and change during a build).

@@ -38,7 +38,8 @@ pub fn classify_change(root: &Path, path: &Path) -> Change {
     match parts.first().map(String::as_str) {
         Some("site.toml") if parts.len() == 1 => Change::Config,
         Some("content") => Change::Content,
-        Some("templates") => Change::Template,
+        // A site's own words (i18n/es.toml) are read like its templates.
+        Some("templates" | "i18n") => Change::Template,
         Some("static") => Change::Static,
         Some("themes") => Change::Theme,
         _ => Change::Ignored,
@@ -68,6 +69,7 @@ mod tests {
             ("/site/content/prepare/gather.md", Change::Content),
             ("/site/content/_index.md", Change::Content),
             ("/site/templates/page.html", Change::Template),
+            ("/site/i18n/es.toml", Change::Template),
             ("/site/static/logo.svg", Change::Static),
             ("/site/themes/default/static/style.css", Change::Theme),
             ("/site/site.toml", Change::Config),

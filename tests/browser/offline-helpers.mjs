@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** What a site is made of; anything else (public/, target/, node_modules/) is not copied. */
-const SITE_ENTRIES = ['site.toml', 'content', 'static', 'templates', 'themes'];
+const SITE_ENTRIES = ['site.toml', 'content', 'static', 'templates', 'themes', 'i18n'];
 
 /**
  * Copies a site's sources into a new temp dir: `{ root, cleanup }`.

@@ -40,9 +40,14 @@ before(async () => {
   const baseUrl = await readBaseUrl(path.join(SITE_ROOT, 'site.toml'));
   if (baseUrl) basePath = new URL(baseUrl).pathname.replace(/\/?$/, '/');
   server = await startServer(site.outDir, { basePath });
-  // The offline page is not in the sitemap (it is only for the service
-  // worker), but patients see it, so it is checked like every other page.
-  pages = [...(await sitemapPaths(site.outDir)), `${basePath}offline/`];
+  // The offline pages (one per language: /offline/, /es/offline/) are not
+  // in the sitemap (they are only for the service worker), but patients
+  // see them, so they are checked like every other page.
+  const offlinePages = (await htmlFiles(site.outDir))
+    .map((file) => path.relative(site.outDir, file).split(path.sep).join('/'))
+    .filter((rel) => /(^|\/)offline\/index\.html$/.test(rel))
+    .map((rel) => basePath + rel.replace(/index\.html$/, ''));
+  pages = [...(await sitemapPaths(site.outDir)), ...offlinePages];
   browser = await launchBrowser();
 });
 
@@ -84,7 +89,7 @@ async function topLevelSectionTitles() {
 test('the sitemap lists every built page', async () => {
   const built = (await htmlFiles(site.outDir))
     .map((file) => path.relative(site.outDir, file).split(path.sep).join('/'))
-    .filter((rel) => rel !== '404.html' && rel !== 'offline/index.html')
+    .filter((rel) => rel !== '404.html' && !/(^|\/)offline\/index\.html$/.test(rel))
     .map((rel) => basePath + rel.replace(/(^|\/)index\.html$/, '$1'));
   const listed = new Set(pages);
   const missing = built.filter((p) => !listed.has(p));

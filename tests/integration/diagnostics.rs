@@ -61,6 +61,8 @@ invalid_fixtures! {
     shortcode_unknown => "shortcode-unknown",
     print_pack_clash => "print-pack-clash",
     print_paper => "print-paper",
+    translation_ids => "translation-ids",
+    translation_undeclared => "translation-undeclared",
 }
 
 #[test]

@@ -5,6 +5,7 @@
 mod build;
 mod check;
 mod diagnostics;
+mod i18n;
 mod serve;
 mod support;
 mod worksheets;

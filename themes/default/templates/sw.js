@@ -5,7 +5,10 @@
       precache_json  JSON array of { "url", "revision" }: every page and asset,
                      including the offline page and the web app manifest
       base_path      the site's base path, e.g. "/"
-      offline_url    the offline page, e.g. "/offline/"
+      offline_url    the default language's offline page, e.g. "/offline/"
+      offline_pages_json  JSON array of { "scope", "url" }: each language's
+                     offline page and the addresses it is for, longest scope
+                     first ([{ "scope": "/es/", "url": "/es/offline/" }, ...])
 
     Strings go through json_encode so that any path is a valid JS string. -#}
 // carebook service worker: makes the whole guide work without a connection.
@@ -36,6 +39,18 @@ const CACHE_PREFIX = 'carebook-';
 /** The site's root and its offline page, as absolute URLs on this origin. */
 const SCOPE_URL = new URL({{ base_path | json_encode | safe }}, self.location.href).href;
 const OFFLINE_URL = new URL({{ offline_url | json_encode | safe }}, self.location.href).href;
+
+/** Each language's offline page, by the addresses it answers (longest first). */
+const OFFLINE_PAGES = {{ offline_pages_json | safe }}.map((page) => ({
+  scope: new URL(page.scope, self.location.href).href,
+  url: new URL(page.url, self.location.href).href,
+}));
+
+/** The offline page in the language of `url`: /es/... gets /es/offline/. */
+function offlinePageFor(url) {
+  const page = OFFLINE_PAGES.find((p) => url.href.startsWith(p.scope));
+  return page ? page.url : OFFLINE_URL;
+}
 
 /** Every page and asset of this build: [{ url, revision }]. */
 const PRECACHE = {{ precache_json | safe }};
@@ -188,7 +203,7 @@ async function answerNavigation(request, url) {
   try {
     return await fetch(request);
   } catch {
-    return (await fromCache(OFFLINE_URL)) || lastResort();
+    return (await fromCache(offlinePageFor(url))) || (await fromCache(OFFLINE_URL)) || lastResort();
   }
 }
 

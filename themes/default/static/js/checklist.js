@@ -14,23 +14,26 @@
 // with textContent.
 
 import { openStore } from './storage.js';
+import { t, tn } from './text.js';
 
-// Every string this script writes. The rest of the wording is in the partial.
+// Every string this script writes, from the theme's [js.checklist] words
+// in the page's language (i18n/<language>.toml). The rest of the wording
+// is in the partial.
 const TEXT = {
-  progress: (done, total) => `${done} of ${total} ready`,
-  notStarted: (days) => `${days} days · your first tick makes today day 1`,
-  day: (day, days) => `Day ${day} of ${days}`,
-  ticksSoFar: (n) => (n === 1 ? '1 tick so far' : `${n} ticks so far`),
-  ticksInAll: (n) => (n === 1 ? '1 tick in all' : `${n} ticks in all`),
-  streak: (n) => `current streak: ${n} ${n === 1 ? 'day' : 'days'}`,
-  longest: (n) => `longest streak: ${n} ${n === 1 ? 'day' : 'days'}`,
-  finished: (days) => `All ${days} days are done`,
-  today: 'today',
-  earlier: 'Ticked before this list changed:',
-  earlierDay: (label, day) => `${label}, day ${day}`,
-  quota: 'Your device is out of storage space, so this tick was not saved. You can still tick the list and print it.',
-  notSaved: 'This tick could not be saved on this device (private browsing can stop saving). You can still tick the list and print it.',
-  notLoaded: 'Ticks cannot be saved on this device (private browsing can stop saving). You can still tick the list and print it.',
+  progress: (done, total) => t('checklist.progress', { done, total }),
+  notStarted: (days) => t('checklist.not_started', { days }),
+  day: (day, days) => t('checklist.day', { day, days }),
+  ticksSoFar: (n) => tn('checklist.ticks_so_far', n),
+  ticksInAll: (n) => tn('checklist.ticks_in_all', n),
+  streak: (n) => tn('checklist.streak', n),
+  longest: (n) => tn('checklist.longest', n),
+  finished: (days) => t('checklist.finished', { days }),
+  today: t('checklist.today'),
+  earlier: t('checklist.earlier'),
+  earlierDay: (label, day) => t('checklist.earlier_day', { label, day }),
+  quota: t('checklist.quota'),
+  notSaved: t('checklist.not_saved'),
+  notLoaded: t('checklist.not_loaded'),
 };
 
 const SEPARATOR = ' · ';

@@ -5,6 +5,7 @@
  */
 
 import { openStore } from './storage.js';
+import { t, tn, tNodes } from './text.js';
 
 const PREFIX = 'journal:';
 const SAVE_DELAY = 400; // ms; the issue asks for at most 500
@@ -32,16 +33,17 @@ const time = (iso) => Date.parse(iso) || 0;
 const pad = (n) => String(n).padStart(2, '0');
 const clock = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 
-/** "Tuesday 3 March, 14:05" (plus the year if not this one). */
+/** "Tuesday 3 March, 14:05" (plus the year if not this one), in the page's language. */
 function formatDate(iso) {
   const d = new Date(iso);
   const name = (o) => d.toLocaleDateString(document.documentElement.lang || undefined, o);
   const year = d.getFullYear() === new Date().getFullYear() ? '' : ` ${d.getFullYear()}`;
-  return isNaN(d) ? '?' : `${name({ weekday: 'long' })} ${d.getDate()} ${name({ month: 'long' })}${year}, ${clock(d)}`;
+  const parts = { weekday: name({ weekday: 'long' }), day: d.getDate(), month: name({ month: 'long' }), year, time: clock(d) };
+  return isNaN(d) ? '?' : t('journal.date', parts);
 }
 
 const timeEl = (iso) => el('time', { dateTime: iso }, formatDate(iso));
-const answerText = (a) => (a.type === 'scale' ? `${a.value} out of 10` : a.value);
+const answerText = (a) => (a.type === 'scale' ? t('journal.scale_value', { value: a.value }) : a.value);
 const answered = (entry) => Object.values(entry.answers).filter((a) => a.value);
 const byNewest = (a, b) => time(b.created) - time(a.created);
 const lastWritten = (list) => [...list].sort((a, b) => time(b.updated) - time(a.updated))[0];
@@ -58,10 +60,7 @@ function firstWords(entry) {
   return words.slice(0, 12).join(' ') + (words.length > 12 ? ' …' : '');
 }
 
-const describeError = (err) =>
-  `Not saved: ${
-    err?.name === 'QuotaExceededError' ? 'this device is out of storage space' : 'this browser will not store it'
-  }. Your text is still here, but is lost if you leave before it is saved.`;
+const describeError = (err) => t(err?.name === 'QuotaExceededError' ? 'journal.not_saved_quota' : 'journal.not_saved');
 
 // One journal form
 
@@ -145,7 +144,7 @@ function setUpJournal(form, store, tools) {
         known = record;
         entries = record.entries;
         say(alert, '');
-        say(status, `Saved on this device at ${clock(new Date())}.`);
+        say(status, t('journal.saved', { time: clock(new Date()) }));
         if (isNew) showHeading();
         if (!persistAsked) store.requestPersistence().catch(() => {}); // once: it may prompt
         persistAsked = true;
@@ -183,7 +182,7 @@ function setUpJournal(form, store, tools) {
 
   const showHeading = () =>
     heading?.replaceChildren(
-      ...(entries.some((e) => e.id === current.id) ? ['Your entry of ', timeEl(current.created), '.'] : ['A new entry.']),
+      ...(entries.some((e) => e.id === current.id) ? tNodes('journal.entry_of', { date: timeEl(current.created) }) : [t('journal.new_entry')]),
     );
 
   /** The earlier answers and entries: they change only when another entry opens. */
@@ -198,20 +197,20 @@ function setUpJournal(form, store, tools) {
           el('li', {}, el('p', { className: 'journal-meta' }, timeEl(e.created)), el('p', { className: 'journal-answer' }, answerText(e.answers[p.id]))),
         );
       if (!items.length) continue;
-      p.earlier = el('details', { className: 'journal-earlier', open: true }, el('summary', {}, 'What you wrote before'), el('ul', {}, ...items));
+      p.earlier = el('details', { className: 'journal-earlier', open: true }, el('summary', {}, t('journal.earlier')), el('ul', {}, ...items));
       (p.fields[0].closest('.journal-scale-options') || p.fields[0]).before(p.earlier);
     }
     const items = others.map((e) => {
       const date = timeEl(e.created);
-      const button = el('button', { type: 'button', className: 'journal-button' }, 'Reopen');
+      const button = el('button', { type: 'button', className: 'journal-button' }, t('journal.reopen'));
       Object.assign(button.dataset, { action: 'reopen', entry: e.id });
-      button.setAttribute('aria-label', `Reopen the entry of ${date.textContent}`);
+      button.setAttribute('aria-label', t('journal.reopen_label', { date: date.textContent }));
       const words = el('p', { className: 'journal-entry-words' }, firstWords(e));
       return el('li', { className: 'journal-entry' }, el('p', { className: 'journal-entry-date' }, date), words, button);
     });
     tools
       ?.querySelector('[data-journal-entries]')
-      ?.replaceChildren(items.length ? el('ol', { className: 'journal-entry-list' }, ...items) : 'No earlier entries.');
+      ?.replaceChildren(items.length ? el('ol', { className: 'journal-entry-list' }, ...items) : t('journal.no_entries'));
   }
 
   async function renderAlongside() {
@@ -221,7 +220,7 @@ function setUpJournal(form, store, tools) {
     panel.hidden = !entry;
     if (!entry) return;
     panel.querySelector('div').replaceChildren(
-      el('p', { className: 'journal-meta' }, 'Your latest entry, ', timeEl(entry.created), ':'),
+      el('p', { className: 'journal-meta' }, ...tNodes('journal.latest', { date: timeEl(entry.created) })),
       el('dl', {}, ...answered(entry).flatMap((a) => [el('dt', {}, a.prompt), el('dd', {}, answerText(a))])),
     );
   }
@@ -267,7 +266,7 @@ async function allRecords(store) {
 
 /** # My journal, ## collection, ### date, **question**, answer. */
 function toMarkdown(records) {
-  const lines = ['# My journal', ''];
+  const lines = [`# ${t('journal.export_title')}`, ''];
   for (const record of records) {
     const list = record.entries.filter((e) => answered(e).length).sort(byNewest).reverse();
     if (list.length) lines.push(`## ${record.title}`, '');
@@ -281,13 +280,13 @@ function toMarkdown(records) {
 
 /** A blob: URL made here: nothing is uploaded. */
 function download(text, type, extension) {
-  const name = `my-journal-${new Date().toLocaleDateString('sv')}.${extension}`; // "sv": YYYY-MM-DD, local
+  const name = `${t('journal.file_name')}-${new Date().toLocaleDateString('sv')}.${extension}`; // "sv": YYYY-MM-DD, local
   const link = el('a', { href: URL.createObjectURL(new Blob([text], { type })), download: name });
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 60000); // not yet: the download starts later
-  return `Downloaded “${name}”. Anyone who opens it can read it: keep it private.`;
+  return t('journal.downloaded', { name });
 }
 
 /**
@@ -300,7 +299,7 @@ async function importBackup(store, file) {
     data = JSON.parse(await file.text());
   } catch {}
   if (data?.format !== FORMAT || data.version !== 1 || !Array.isArray(data.records)) {
-    return 'Not a journal backup this guide can read: nothing was changed.';
+    return t('journal.not_a_backup');
   }
   await allRecords(store); // let pending saves land first
   let added = 0;
@@ -335,8 +334,8 @@ async function importBackup(store, file) {
   }
   await Promise.all(journals.map((j) => j.load()));
   return added + updated
-    ? `Restored: ${added} ${added === 1 ? 'entry' : 'entries'} added, ${updated} updated with newer text.`
-    : 'Nothing new: everything in this backup is already here.';
+    ? tn('journal.restored', added, { updated })
+    : t('journal.nothing_new');
 }
 
 function setUpTools(tools, journal, store) {
@@ -363,7 +362,7 @@ function setUpTools(tools, journal, store) {
       for (const { key } of await store.list(PREFIX)) await enqueue(() => store.remove(key));
       await Promise.all(journals.map((j) => j.load()));
       askToDelete(false);
-      message('delete', 'All journal entries on this device are deleted.');
+      message('delete', t('journal.deleted'));
     },
   };
   tools.addEventListener('click', (event) => {

@@ -21,6 +21,8 @@
  * support); console.error is kept for real failures.
  */
 
+import { t } from './text.js';
+
 const body = document.body;
 const basePath = body.dataset.basePath || '/';
 const serveMode = body.dataset.serve === 'true';
@@ -65,7 +67,7 @@ function createNotice(className, text) {
 // Offline and online
 
 function watchConnection() {
-  const offline = createNotice('cb-notice-offline', 'You are offline. Pages you have visited still work.');
+  const offline = createNotice('cb-notice-offline', t('main.offline'));
   window.addEventListener('offline', () => offline.show());
   window.addEventListener('online', () => offline.hide());
 }
@@ -169,11 +171,11 @@ function watchForUpdates(registration) {
 
 /** The "new version" message; `onUpdate` runs when the button is pressed. */
 function createUpdateNotice(onUpdate) {
-  const notice = createNotice('cb-notice-update', 'A new version of this guide is ready.');
+  const notice = createNotice('cb-notice-update', t('main.update_ready'));
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'cb-notice-button';
-  button.textContent = 'Update now';
+  button.textContent = t('main.update_now');
   button.addEventListener('click', () => {
     button.disabled = true;
     onUpdate();
