@@ -5,6 +5,7 @@
 mod build;
 mod check;
 mod diagnostics;
+mod search;
 mod serve;
 mod support;
 mod worksheets;
