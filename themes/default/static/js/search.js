@@ -104,8 +104,16 @@
     if (!data || data.v !== FORMAT_VERSION || !Array.isArray(data.terms)) {
       throw new Error('carebook: the search index has an unknown format');
     }
+    // Tokens of titles and headings, cut once, when first needed.
     const titleTokens = new Map();
+    const headingTokens = new Map();
+    /** The top place of each page (places are in page order). */
+    const firstPlace = [];
+    data.places.forEach((place, i) => {
+      if (firstPlace[place[0]] === undefined) firstPlace[place[0]] = i;
+    });
     return {
+      firstPlace,
       docs: data.docs,
       places: data.places,
       terms: data.terms,
@@ -118,6 +126,10 @@
       titleTokens(doc) {
         if (!titleTokens.has(doc)) titleTokens.set(doc, tokenize(this.docs[doc][1]));
         return titleTokens.get(doc);
+      },
+      headingTokens(place) {
+        if (!headingTokens.has(place)) headingTokens.set(place, tokenize(this.places[place][2]));
+        return headingTokens.get(place);
       },
     };
   }
@@ -162,9 +174,8 @@
     let best = null;
     let bestScore = -1;
     for (const [place, count] of counts) {
-      const [, anchor, heading] = index.places[place];
       // A heading that holds every word beats any text; then more words beat fewer.
-      const headingMatch = anchor !== '' && coversAll(query, tokenize(heading));
+      const headingMatch = index.places[place][1] !== '' && coversAll(query, index.headingTokens(place));
       const score = (headingMatch ? 1000 : 0) + count;
       if (score > bestScore || (score === bestScore && place < best)) {
         best = place;
@@ -174,7 +185,7 @@
     const titleMatch = coversAll(query, index.titleTokens(doc));
     const headingMatch = bestScore >= 1000;
     // A page whose title matches is found as a whole: link to its top.
-    if (titleMatch) best = index.places.findIndex((p) => p[0] === doc);
+    if (titleMatch) best = index.firstPlace[doc];
     const [url, title] = index.docs[doc];
     const [, anchor, heading, snippet] = index.places[best];
     return {
