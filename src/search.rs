@@ -91,8 +91,22 @@ pub struct Place {
 /// Every published section and page of `site`, drafts left out, in the
 /// site's order (home and sections first, then pages).
 pub fn search_documents(site: &Site) -> Vec<SearchDoc> {
-    let sections = site.sections.iter().filter_map(|s| search_document(&s.entry, None));
-    let pages = site.pages.iter().filter_map(|p| search_document(&p.entry, p.worksheet.as_ref()));
+    search_documents_where(site, |_| true)
+}
+
+/// [`search_documents`] for the entries `keep` accepts: one language's
+/// pages, for that language's index.
+pub fn search_documents_where(site: &Site, keep: impl Fn(&Entry) -> bool) -> Vec<SearchDoc> {
+    let sections = site
+        .sections
+        .iter()
+        .filter(|s| keep(&s.entry))
+        .filter_map(|s| search_document(&s.entry, None));
+    let pages = site
+        .pages
+        .iter()
+        .filter(|p| keep(&p.entry))
+        .filter_map(|p| search_document(&p.entry, p.worksheet.as_ref()));
     sections.chain(pages).collect()
 }
 
