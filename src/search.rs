@@ -35,7 +35,7 @@
 //!
 //! `postings[i]` lists the places that contain `terms[i]` (in their title,
 //! heading or prose), ascending, each written as the difference from the
-//! one before, so most numbers are one or two digits. Place 0 of each page
+//! one before, so most numbers are one or two digits. The first place of a page
 //! is its top (anchor and heading empty; the title and description count
 //! as its text). The snippet is the start of the place's text.
 
