@@ -6,7 +6,8 @@
 //! 4. `assign_routes` + `render_markdown`: each `ParsedDoc` -> `RenderedDoc`
 //! 5. `build_model`   rendered docs -> `Site` (sections and pages)
 //! 6. `validate`      `&Site` -> diagnostics (anchors, templates, descriptions)
-//! 7. `render_site`   `&Site` + templates -> `OutputSet` (in memory)
+//! 7. `render_site`   `&Site` + templates -> `OutputSet` (in memory), plus
+//!    the sitemap and the search index (`search::build_search_index`)
 //! 8. `postprocess`   minify HTML, then add the manifest and service worker
 //! 9. `write_output`  stage beside the output folder, then swap it in
 //!
@@ -34,6 +35,7 @@ use crate::output::{OutputSet, write_output};
 use crate::postprocess::minify_output;
 use crate::prompts::parse_prompts;
 use crate::render::{Alternates, RenderInput, load_templates, render_site, template_names};
+use crate::search::{INDEX_FILE, build_search_index, search_documents, search_index_path};
 use crate::sitemap::{render_robots, render_sitemap};
 use crate::validate::{check_translations, validate_site};
 
@@ -64,6 +66,9 @@ pub struct BuildReport {
     pub output_dir: PathBuf,
     pub page_count: usize,
     pub file_count: usize,
+    /// Bytes of every `search-index.json`, and of every HTML page, written.
+    pub search_index_bytes: usize,
+    pub html_bytes: usize,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -78,10 +83,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let built = render_output(&config, sources)?;
     let output_dir = options.output.clone().unwrap_or_else(|| config.default_output_dir());
     write_output(&built.files, &output_dir, &config.root)?;
+    let bytes_of = |suffix: &str| -> usize {
+        built.files.iter().filter(|(path, _)| path.ends_with(suffix)).map(|(_, b)| b.len()).sum()
+    };
     Ok(BuildReport {
         output_dir,
         page_count: built.page_count,
         file_count: built.files.len(),
+        search_index_bytes: bytes_of(INDEX_FILE),
+        html_bytes: bytes_of(".html"),
         warnings: built.warnings,
     })
 }
@@ -165,6 +175,12 @@ pub fn render_output_with(
             alternates: &alternates,
         };
         files.extend(render_site(site, &input)?);
+        // Each language's index beside its home page: `search-index.json`,
+        // `es/search-index.json`.
+        let home = config.language_base_path(&site.language);
+        let prefix = home.strip_prefix(config.base_path.as_str()).unwrap_or_default();
+        let index = build_search_index(&search_documents(site), &site.language);
+        files.insert(search_index_path(prefix), index);
     }
     files.extend(assets.files);
     files.insert("sitemap.xml".into(), render_sitemap(&sites, &alternates, config).into_bytes());

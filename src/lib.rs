@@ -24,6 +24,7 @@ pub mod postprocess;
 pub mod prompts;
 pub mod readability;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod sitemap;
 pub mod theme;

@@ -130,6 +130,14 @@ fn run_build(options: &BuildOptions) -> Result<(), BuildError> {
             n => format!(", with {n} warning(s)"),
         }
     );
+    if report.html_bytes > 0 {
+        eprintln!(
+            "Search index: {:.1} KiB, {:.1} % of the pages' HTML ({:.1} KiB)",
+            report.search_index_bytes as f64 / 1024.0,
+            report.search_index_bytes as f64 * 100.0 / report.html_bytes as f64,
+            report.html_bytes as f64 / 1024.0,
+        );
+    }
     Ok(())
 }
 

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod diagnostics;
 mod i18n;
+mod search;
 mod serve;
 mod support;
 mod worksheets;

@@ -1,0 +1,693 @@
+//! Part of `render_site`: the offline search index of one language.
+//!
+//! Input: the published pages of one language ([`search_documents`] reads
+//! them from the [`Site`]), each as a [`SearchDoc`]: URL, title, and its
+//! *places*, the top of the page and then one per heading (anchor, heading
+//! text, prose). Output: the bytes of `search-index.json`
+//! ([`build_search_index`]), which the theme's `js/search.js` fetches on
+//! first use and the service worker precaches with every other file.
+//!
+//! File names: the index of a language lives beside its home page,
+//! [`search_index_path`]`("")` = `search-index.json` at the site root,
+//! `search_index_path("es/")` = `es/search-index.json` for pages under `/es/`.
+//!
+//! Only content is indexed: titles, descriptions, the prose of each page,
+//! journal prompts and their hints, checklist items and their notes. Not
+//! the navigation, header or footer; not print packs, the offline page or
+//! the 404 page (they are not entries of the site); not drafts, even when
+//! `--drafts` publishes them.
+//!
+//! Words are folded so that a query typed with or without accents finds
+//! the same pages ([`fold`]), and cut into tokens by [`tokenize`]. The same
+//! two steps are written in JavaScript in `js/search.js`;
+//! `tests/fixtures/search-folding.json` holds strings whose tokens both must
+//! agree on (checked here and in `tests/browser/search.test.mjs`).
+//!
+//! The format (version 1), chosen to be small rather than clever:
+//!
+//! ```json
+//! { "v": 1, "lang": "en",
+//!   "docs":     [[url, title], ...],
+//!   "places":   [[doc, anchor, heading, snippet], ...],
+//!   "terms":    [token, ...],
+//!   "postings": [[place deltas], ...] }
+//! ```
+//!
+//! `postings[i]` lists the places that contain `terms[i]` (in their title,
+//! heading or prose), ascending, each written as the difference from the
+//! one before, so most numbers are one or two digits. The first place of a page
+//! is its top (anchor and heading empty; the title and description count
+//! as its text). The snippet is the start of the place's text.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::model::{Entry, Site, Worksheet};
+
+/// The index's file name, in the folder of its language's home page.
+pub const INDEX_FILE: &str = "search-index.json";
+
+/// The format version written as `"v"`; `js/search.js` checks it.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Longest token kept: longer runs of letters are codes or URLs, not words.
+const MAX_TOKEN_CHARS: usize = 40;
+
+/// About how many characters of a place's text are kept as its snippet.
+const SNIPPET_CHARS: usize = 110;
+
+/// Where the index of the pages under `prefix` is written, relative to the
+/// output root: `""` (the default language) -> `search-index.json`,
+/// `"es/"` -> `es/search-index.json`.
+pub fn search_index_path(prefix: &str) -> String {
+    format!("{prefix}{INDEX_FILE}")
+}
+
+/// One page, as the search index sees it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchDoc {
+    pub url: String,
+    pub title: String,
+    /// The top of the page first, then one place per heading.
+    pub places: Vec<Place>,
+}
+
+/// A part of a page a result can link to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    /// The heading's id (empty for the top of the page).
+    pub anchor: String,
+    /// The heading's text (empty for the top of the page).
+    pub heading: String,
+    /// The prose under the heading, as plain text.
+    pub text: String,
+    /// Shown under the result; the start of `text` unless set.
+    pub snippet: String,
+}
+
+/// Every published section and page of `site`, drafts left out, in the
+/// site's order (home and sections first, then pages).
+pub fn search_documents(site: &Site) -> Vec<SearchDoc> {
+    search_documents_where(site, |_| true)
+}
+
+/// [`search_documents`] for the entries `keep` accepts: one language's
+/// pages, for that language's index.
+pub fn search_documents_where(site: &Site, keep: impl Fn(&Entry) -> bool) -> Vec<SearchDoc> {
+    let sections = site
+        .sections
+        .iter()
+        .filter(|s| keep(&s.entry))
+        .filter_map(|s| search_document(&s.entry, None));
+    let pages = site
+        .pages
+        .iter()
+        .filter(|p| keep(&p.entry))
+        .filter_map(|p| search_document(&p.entry, p.worksheet.as_ref()));
+    sections.chain(pages).collect()
+}
+
+/// One section or page; `None` for a draft.
+pub fn search_document(entry: &Entry, worksheet: Option<&Worksheet>) -> Option<SearchDoc> {
+    if entry.meta.draft {
+        return None;
+    }
+    let mut places = vec![Place::default()];
+    collect_html_places(&entry.rendered.html, &mut places);
+    match worksheet {
+        // The questions have no element of their own to link to (a scale
+        // is a fieldset of eleven radio buttons), so they count as text at
+        // the top of the page, after the introduction.
+        Some(Worksheet::Prompts(collection)) => {
+            for prompt in &collection.prompts {
+                push_text(&mut places[0].text, &prompt.text);
+                push_text(&mut places[0].text, &html_text(&prompt.hint));
+            }
+        }
+        Some(Worksheet::Checklist(checklist)) => {
+            for group in &checklist.groups {
+                let mut text = html_text(&group.intro);
+                for item in &group.items {
+                    push_text(&mut text, &html_text(&item.text));
+                    push_text(&mut text, &html_text(&item.note));
+                }
+                if group.title.is_empty() {
+                    push_text(&mut places[0].text, &text);
+                } else {
+                    let heading = group.title.clone();
+                    let anchor = group.id.clone();
+                    places.push(Place { anchor, heading, text, snippet: String::new() });
+                }
+            }
+        }
+        None => {}
+    }
+    let top = &mut places[0];
+    top.snippet = entry.meta.description.trim().to_string();
+    top.text = format!("{} {} {}", entry.meta.title, entry.meta.description, top.text);
+    Some(SearchDoc { url: entry.url.clone(), title: entry.meta.title.clone(), places })
+}
+
+/// The index of `docs` (the pages of one language, `lang` being its code,
+/// e.g. `"en"`), as the JSON bytes of `search-index.json`.
+pub fn build_search_index(docs: &[SearchDoc], lang: &str) -> Vec<u8> {
+    let mut index = IndexFile {
+        v: FORMAT_VERSION,
+        lang,
+        docs: Vec::with_capacity(docs.len()),
+        places: Vec::new(),
+        terms: Vec::new(),
+        postings: Vec::new(),
+    };
+    let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for (doc_id, doc) in docs.iter().enumerate() {
+        index.docs.push((&doc.url, &doc.title));
+        for place in &doc.places {
+            let place_id = index.places.len() as u32;
+            let snippet = if place.snippet.is_empty() {
+                snippet_of(&place.text)
+            } else {
+                snippet_of(&place.snippet)
+            };
+            index.places.push((doc_id, &place.anchor, &place.heading, snippet));
+            let text = format!("{} {}", place.heading, place.text);
+            for token in tokenize(&text) {
+                let list = postings.entry(token).or_default();
+                // Places are visited in ascending order: a repeat is the last one.
+                if list.last() != Some(&place_id) {
+                    list.push(place_id);
+                }
+            }
+        }
+    }
+    for (term, places) in postings {
+        index.terms.push(term);
+        index.postings.push(delta_encode(&places));
+    }
+    serde_json::to_vec(&index).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct IndexFile<'a> {
+    v: u32,
+    lang: &'a str,
+    docs: Vec<(&'a String, &'a String)>,
+    places: Vec<(usize, &'a String, &'a String, String)>,
+    terms: Vec<String>,
+    postings: Vec<Vec<u32>>,
+}
+
+fn delta_encode(ascending: &[u32]) -> Vec<u32> {
+    let mut previous = 0;
+    ascending
+        .iter()
+        .map(|&n| {
+            let delta = n - previous;
+            previous = n;
+            delta
+        })
+        .collect()
+}
+
+/// The first words of `text`, cut at a word boundary, with "…" if cut.
+fn snippet_of(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() <= SNIPPET_CHARS {
+        return text.to_string();
+    }
+    let cut = text.char_indices().nth(SNIPPET_CHARS).map_or(text.len(), |(i, _)| i);
+    let head = &text[..cut];
+    // Cut at the last space if there is one in the second half; text in a
+    // script without spaces is cut where it is.
+    let head = match head.rfind(' ') {
+        Some(space) if space > cut / 2 => &head[..space],
+        _ => head,
+    };
+    format!("{}…", head.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation()))
+}
+
+// ---------------------------------------------------------------------------
+// Folding and tokens (mirrored in themes/default/static/js/search.js)
+
+/// Folds text for matching: compatibility-decomposed (NFKD, so `ﬁ` is `fi`
+/// and full-width `Ａ` is `a`), lowercased, Latin, Greek and Cyrillic
+/// diacritics removed (`náuseas` -> `nauseas`), `ß` -> `ss`, final `ς` ->
+/// `σ`, then recomposed (NFC, so Korean syllables and Japanese kana with
+/// voicing marks stay one character each).
+///
+/// Only the combining *diacritics* blocks are removed, not every mark:
+/// the vowel signs of Thai, Devanagari and other scripts are marks too,
+/// and removing them would merge different words.
+pub fn fold(text: &str) -> String {
+    let lowered: String = text.nfkd().collect::<String>().to_lowercase();
+    let mut stripped = String::with_capacity(lowered.len());
+    for c in lowered.nfkd().filter(|&c| !is_diacritic(c)) {
+        match c {
+            'ß' => stripped.push_str("ss"),
+            'ς' => stripped.push('σ'),
+            _ => stripped.push(c),
+        }
+    }
+    stripped.nfc().collect()
+}
+
+/// The combining diacritical marks removed by [`fold`]: U+0300-036F,
+/// U+1AB0-1AFF, U+1DC0-1DFF, U+20D0-20FF and U+FE20-FE2F.
+fn is_diacritic(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036f}'
+        | '\u{1ab0}'..='\u{1aff}'
+        | '\u{1dc0}'..='\u{1dff}'
+        | '\u{20d0}'..='\u{20ff}'
+        | '\u{fe20}'..='\u{fe2f}')
+}
+
+/// Scripts written without spaces between words: Han, Hiragana, Katakana,
+/// Thai, Lao, Khmer and Myanmar. Their text is indexed as overlapping
+/// pairs of characters (bigrams), which finds words without a dictionary.
+fn is_unspaced(c: char) -> bool {
+    matches!(c, '\u{0e00}'..='\u{0eff}'    // Thai, Lao
+        | '\u{1000}'..='\u{109f}'          // Myanmar
+        | '\u{1780}'..='\u{17ff}'          // Khmer
+        | '\u{3040}'..='\u{30ff}'          // Hiragana, Katakana
+        | '\u{31f0}'..='\u{31ff}'          // Katakana extensions
+        | '\u{3400}'..='\u{4dbf}'          // Han extension A
+        | '\u{4e00}'..='\u{9fff}'          // Han
+        | '\u{f900}'..='\u{faff}'          // Han compatibility
+        | '\u{20000}'..='\u{3134f}') // Han extensions B-G
+}
+
+/// Letters, digits and marks: what words are made of.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// The search tokens of `text`, folded, in order, repeats kept:
+///
+/// - a run of letters, digits and marks is one token if it is 2 to 40
+///   characters long (single letters and numbers are too common to help);
+/// - a run in a script without spaces ([`is_unspaced`]) gives each pair of
+///   neighbouring characters, then its last character alone (so that a
+///   query of one character finds it at the end of a run too); a run of
+///   one character is that character.
+///
+/// Everything else (spaces, punctuation, symbols) separates tokens.
+pub fn tokenize(text: &str) -> Vec<String> {
+    let folded = fold(text);
+    let mut tokens = Vec::new();
+    let mut word = String::new();
+    let mut unspaced: Vec<char> = Vec::new();
+    for c in folded.chars() {
+        if is_unspaced(c) {
+            push_word(&mut tokens, &mut word);
+            unspaced.push(c);
+        } else if is_word_char(c) {
+            push_unspaced(&mut tokens, &mut unspaced);
+            word.push(c);
+        } else {
+            push_word(&mut tokens, &mut word);
+            push_unspaced(&mut tokens, &mut unspaced);
+        }
+    }
+    push_word(&mut tokens, &mut word);
+    push_unspaced(&mut tokens, &mut unspaced);
+    tokens
+}
+
+fn push_word(tokens: &mut Vec<String>, word: &mut String) {
+    let length = word.chars().count();
+    if (2..=MAX_TOKEN_CHARS).contains(&length) {
+        tokens.push(std::mem::take(word));
+    }
+    word.clear();
+}
+
+fn push_unspaced(tokens: &mut Vec<String>, run: &mut Vec<char>) {
+    for pair in run.windows(2) {
+        tokens.push(pair.iter().collect());
+    }
+    if let Some(last) = run.last() {
+        tokens.push(last.to_string());
+    }
+    run.clear();
+}
+
+// ---------------------------------------------------------------------------
+// Text out of rendered HTML
+
+/// Tags that sit inside a word's line of text: removing them must not
+/// split or join words (`<strong>Rest</strong> well`).
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark",
+    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+];
+
+/// Elements whose content is not prose.
+const SKIPPED_ELEMENTS: &[&str] = &["script", "style", "template", "svg", "math"];
+
+/// Reads rendered body HTML into places: text before the first heading
+/// with an id goes to the last place already in `places` (the top of the
+/// page); each `<h2 id="...">` to `<h6>` starts a new place.
+fn collect_html_places(html: &str, places: &mut Vec<Place>) {
+    let mut rest = html;
+    let mut in_heading: Option<String> = None;
+    let mut skipping: Option<String> = None;
+    let mut text = String::new();
+    while let Some(open) = rest.find('<') {
+        if skipping.is_none() {
+            text.push_str(&decode_entities(&rest[..open]));
+        }
+        rest = &rest[open..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            continue;
+        }
+        let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+        let tag = Tag::read(&rest[..end]);
+        rest = &rest[end..];
+        if let Some(name) = &skipping {
+            if tag.closing && &tag.name == name {
+                skipping = None;
+            }
+            continue;
+        }
+        if !tag.closing && SKIPPED_ELEMENTS.contains(&tag.name.as_str()) && !tag.self_closing {
+            skipping = Some(tag.name);
+            continue;
+        }
+        let heading_id = if tag.is_heading() && !tag.closing { tag.id.clone() } else { None };
+        if let Some(anchor) = heading_id {
+            flush_text(places, &mut text, in_heading.take());
+            in_heading = Some(anchor);
+        } else if tag.is_heading() && tag.closing && in_heading.is_some() {
+            let anchor = in_heading.take().unwrap_or_default();
+            let heading = collapse_spaces(&std::mem::take(&mut text));
+            places.push(Place { anchor, heading, ..Place::default() });
+        } else if !INLINE_TAGS.contains(&tag.name.as_str()) {
+            text.push(' ');
+        }
+    }
+    if skipping.is_none() {
+        text.push_str(&decode_entities(rest));
+    }
+    flush_text(places, &mut text, in_heading);
+}
+
+/// Adds the text read so far to the last place. A heading left open (no
+/// closing tag) still becomes a place, with the text as its heading.
+fn flush_text(places: &mut Vec<Place>, text: &mut String, open_heading: Option<String>) {
+    let collected = collapse_spaces(&std::mem::take(text));
+    match open_heading {
+        Some(anchor) => places.push(Place { anchor, heading: collected, ..Place::default() }),
+        None => {
+            if let Some(last) = places.last_mut() {
+                push_text(&mut last.text, &collected);
+            }
+        }
+    }
+}
+
+/// The plain text of an HTML fragment (a hint, a checklist item).
+fn html_text(html: &str) -> String {
+    let mut places = vec![Place::default()];
+    collect_html_places(html, &mut places);
+    places
+        .into_iter()
+        .flat_map(|p| [p.heading, p.text])
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn push_text(into: &mut String, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    if !into.is_empty() {
+        into.push(' ');
+    }
+    into.push_str(text);
+}
+
+fn collapse_spaces(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What the scanner needs of a tag.
+struct Tag {
+    name: String,
+    closing: bool,
+    self_closing: bool,
+    id: Option<String>,
+}
+
+impl Tag {
+    /// Reads `<h2 id="x" class="y">`, `</p>` or `<br/>`.
+    fn read(raw: &str) -> Tag {
+        let inner = raw.trim_start_matches('<').trim_end_matches('>');
+        let closing = inner.starts_with('/');
+        let inner = inner.trim_start_matches('/');
+        let name_end = inner.find(|c: char| c.is_whitespace() || c == '/').unwrap_or(inner.len());
+        Tag {
+            name: inner[..name_end].to_ascii_lowercase(),
+            closing,
+            self_closing: inner.ends_with('/'),
+            id: attribute(&inner[name_end..], "id"),
+        }
+    }
+
+    fn is_heading(&self) -> bool {
+        matches!(self.name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+    }
+}
+
+/// The value of attribute `name` in ` id="x" class=y`, quoted or not.
+fn attribute(attributes: &str, name: &str) -> Option<String> {
+    let mut rest = attributes;
+    while let Some(at) = rest.find(name) {
+        let before_ok = rest[..at].ends_with(|c: char| c.is_whitespace()) || at == 0;
+        let after = rest[at + name.len()..].trim_start();
+        if before_ok && let Some(value) = after.strip_prefix('=') {
+            let value = value.trim_start();
+            let raw = match value.chars().next() {
+                Some(quote @ ('"' | '\'')) => value[1..].split(quote).next().unwrap_or(""),
+                _ => value.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or(""),
+            };
+            return Some(decode_entities(raw));
+        }
+        rest = &rest[at + name.len()..];
+    }
+    None
+}
+
+/// Decodes the character references pulldown-cmark and Tera write:
+/// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#39;`, `&nbsp;` and numeric ones.
+/// Others are left as written.
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let decoded = rest.find(';').filter(|&semi| semi <= 10).and_then(|semi| {
+            let c = match &rest[1..semi] {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                numeric => numeric.strip_prefix('#').and_then(|n| {
+                    let code = match n.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => n.parse().ok(),
+                    };
+                    code.and_then(char::from_u32)
+                }),
+            };
+            c.map(|c| (c, semi + 1))
+        });
+        match decoded {
+            Some((c, length)) => {
+                out.push(c);
+                rest = &rest[length..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::{Checklist, ChecklistGroup, ChecklistItem};
+    use crate::frontmatter::CommonMeta;
+    use crate::markdown::RenderedDoc;
+    use crate::prompts::{Prompt, PromptCollection, PromptType};
+
+    fn entry(url: &str, title: &str, html: &str) -> Entry {
+        Entry {
+            content_path: "x.md".into(),
+            display_path: "content/x.md".into(),
+            url: url.into(),
+            meta: CommonMeta {
+                title: title.into(),
+                description: "A short description.".into(),
+                ..CommonMeta::default()
+            },
+            rendered: RenderedDoc { html: html.into(), ..RenderedDoc::default() },
+        }
+    }
+
+    #[test]
+    fn folding_removes_accents_and_case() {
+        assert_eq!(fold("Náuseas"), "nauseas");
+        assert_eq!(fold("ÉLAN Ñandú"), "elan nandu");
+        assert_eq!(fold("Straße"), "strasse");
+        // Korean syllables and Japanese voiced kana come back whole.
+        assert_eq!(fold("메스꺼움 が"), "메스꺼움 が");
+        // Thai and Devanagari vowel signs are kept: they are not accents.
+        assert_eq!(fold("मतली ไม่"), "मतली ไม่");
+    }
+
+    /// The same cases are checked against js/search.js in the browser tests.
+    #[test]
+    fn tokens_match_the_shared_fixture() {
+        let fixture: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/fixtures/search-folding.json")).unwrap();
+        let cases = fixture["cases"].as_array().unwrap();
+        assert!(cases.len() >= 10);
+        for case in cases {
+            let text = case["text"].as_str().unwrap();
+            let expected: Vec<&str> =
+                case["tokens"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+            assert_eq!(tokenize(text), expected, "tokens of {text:?}");
+        }
+    }
+
+    #[test]
+    fn unspaced_scripts_are_cut_into_pairs() {
+        assert_eq!(tokenize("吐き気"), ["吐き", "き気", "気"]);
+        assert_eq!(tokenize("nausea 吐"), ["nausea", "吐"]);
+    }
+
+    #[test]
+    fn html_is_read_into_places_by_heading() {
+        let html = "<p>Drink <strong>water</strong>&nbsp;&amp; rest.</p>\n\
+            <h2 id=\"when-to-call\">When to <em>call</em></h2>\n<ul><li>Fever</li><li>Pain</li></ul>\
+            <!--carebook-embed:0--><script>ignored()</script><h3>No id</h3><p>Still here</p>";
+        let doc = search_document(&entry("/a/", "Aftercare", html), None).unwrap();
+        assert_eq!(doc.places.len(), 2);
+        assert_eq!(doc.places[0].anchor, "");
+        assert_eq!(doc.places[0].text, "Aftercare A short description. Drink water & rest.");
+        assert_eq!(doc.places[0].snippet, "A short description.");
+        assert_eq!(doc.places[1].anchor, "when-to-call");
+        assert_eq!(doc.places[1].heading, "When to call");
+        assert_eq!(doc.places[1].text, "Fever Pain No id Still here");
+    }
+
+    #[test]
+    fn prompts_and_checklist_items_are_content() {
+        let prompt = Prompt {
+            id: "feel".into(),
+            text: "How do you feel?".into(),
+            hint: "<p>Any <em>nausea</em>?</p>".into(),
+            prompt_type: PromptType::Long,
+            low_label: String::new(),
+            high_label: String::new(),
+        };
+        let journal = Worksheet::Prompts(PromptCollection { prompts: vec![prompt] });
+        let doc =
+            search_document(&entry("/j/", "Journal", "<p>Intro.</p>"), Some(&journal)).unwrap();
+        assert_eq!(doc.places.len(), 1);
+        assert!(doc.places[0].text.ends_with("Intro. How do you feel? Any nausea?"));
+
+        let item = |text: &str, note: &str| ChecklistItem {
+            id: "i".into(),
+            text: text.into(),
+            note: note.into(),
+        };
+        let group = |title: &str, items| ChecklistGroup {
+            title: title.into(),
+            id: if title.is_empty() { "items".into() } else { "bag".into() },
+            intro: String::new(),
+            items,
+        };
+        let list = Worksheet::Checklist(Checklist {
+            groups: vec![
+                group("", vec![item("A <em>blanket</em>", "")]),
+                group("Your bag", vec![item("Water", "<p>A full bottle.</p>")]),
+            ],
+        });
+        let doc = search_document(&entry("/c/", "Gather", "<p>Intro.</p>"), Some(&list)).unwrap();
+        assert!(doc.places[0].text.ends_with("Intro. A blanket"), "{:?}", doc.places[0]);
+        assert_eq!(doc.places[1].anchor, "bag");
+        assert_eq!(doc.places[1].text, "Water A full bottle.");
+    }
+
+    #[test]
+    fn drafts_are_left_out() {
+        let mut draft = entry("/d/", "Draft", "<p>Secret</p>");
+        draft.meta.draft = true;
+        assert_eq!(search_document(&draft, None), None);
+    }
+
+    #[test]
+    fn the_index_lists_places_and_delta_coded_postings() {
+        let docs = [
+            search_document(&entry("/a/", "Nausea", "<h2 id=\"h\">Náuseas</h2><p>x</p>"), None)
+                .unwrap(),
+            search_document(&entry("/b/", "Sleep", "<p>Less nausea.</p>"), None).unwrap(),
+        ];
+        let bytes = build_search_index(&docs, "es");
+        let index: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(index["v"], 1);
+        assert_eq!(index["lang"], "es");
+        assert_eq!(index["docs"], serde_json::json!([["/a/", "Nausea"], ["/b/", "Sleep"]]));
+        assert_eq!(index["places"][1], serde_json::json!([0, "h", "Náuseas", "x"]));
+        assert_eq!(index["places"][2][0], 1);
+        let terms: Vec<&str> =
+            index["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+        let postings = |term: &str| {
+            let at = terms.iter().position(|t| *t == term).unwrap();
+            index["postings"][at].clone()
+        };
+        // Places 0 (title) and 2 (text): deltas 0 and 2.
+        assert_eq!(postings("nausea"), serde_json::json!([0, 2]));
+        assert_eq!(postings("nauseas"), serde_json::json!([1]));
+        assert!(!terms.contains(&"x"), "single letters are not indexed");
+    }
+
+    #[test]
+    fn index_file_names_follow_the_language_prefix() {
+        assert_eq!(search_index_path(""), "search-index.json");
+        assert_eq!(search_index_path("es/"), "es/search-index.json");
+    }
+
+    #[test]
+    fn snippets_are_cut_at_a_word() {
+        let long = "word ".repeat(60);
+        let snippet = snippet_of(&long);
+        assert!(snippet.ends_with("word…"), "{snippet}");
+        assert!(snippet.chars().count() <= SNIPPET_CHARS + 1);
+        assert_eq!(snippet_of("  short  "), "short");
+    }
+
+    #[test]
+    fn odd_html_does_not_panic() {
+        for html in ["<", "<h2 id=", "<h2 id=\"x\">open", "&#xffffffff; &#; &", "<script>", "é<é>"]
+        {
+            let _ = search_document(&entry("/o/", "O", html), None);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+// Browser tests of "Search this guide" (js/search.js, partials/search.html)
+// on tests/fixtures/search, built under a sub-path (/help/) so that the
+// index is found relative to the site's base path, and on the example site.
+//
+// What a patient relies on: typing a word, with or without its accents,
+// lists the pages that have it, titles first; a result opens its page; it
+// all works offline once the guide has been opened; whatever is typed stays
+// text. Folding in JavaScript must equal folding in Rust: both are checked
+// on tests/fixtures/search-folding.json (src/search.rs has the Rust half).
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import vm from 'node:vm';
+import { after, before, test } from 'node:test';
+
+import {
+  REPO_ROOT,
+  buildSite,
+  formatAxeViolations,
+  launchBrowser,
+  runAxe,
+  startServer,
+  withPage,
+} from './harness.mjs';
+import { waitForControl } from './offline-helpers.mjs';
+
+const FIXTURE = path.join(REPO_ROOT, 'tests', 'fixtures', 'search');
+const FOLDING = path.join(REPO_ROOT, 'tests', 'fixtures', 'search-folding.json');
+const SCRIPT = path.join(REPO_ROOT, 'themes', 'default', 'static', 'js', 'search.js');
+const BASE = '/help/';
+
+let fixture;
+let fixtureServer;
+let example;
+let exampleServer;
+let browser;
+
+before(async () => {
+  fixture = await buildSite(FIXTURE, ['--base-url', `https://fixture.example${BASE}`]);
+  fixtureServer = await startServer(fixture.outDir, { basePath: BASE });
+  example = await buildSite(REPO_ROOT, ['--base-url', 'https://example.test/']);
+  exampleServer = await startServer(example.outDir);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await fixtureServer?.close();
+  await exampleServer?.close();
+  await fixture?.cleanup();
+  await example?.cleanup();
+});
+
+/** Types `query` into the search box and waits for the status line to settle on a count. */
+async function searchFor(page, query) {
+  const input = page.getByRole('searchbox', { name: 'Search this guide' });
+  await input.fill(query);
+  await page.waitForFunction(
+    () => /results?|No results/.test(document.querySelector('.search-status')?.textContent || ''),
+  );
+  return {
+    status: await page.locator('.search-status').textContent(),
+    titles: await page.locator('.search-result-title').allTextContents(),
+  };
+}
+
+test('Rust and JavaScript fold and cut the shared cases identically (Node and Chromium)', async () => {
+  const { cases } = JSON.parse(await fs.readFile(FOLDING, 'utf8'));
+  const script = await fs.readFile(SCRIPT, 'utf8');
+  const context = vm.createContext({});
+  vm.runInContext(script, context);
+  for (const { text, tokens } of cases) {
+    assert.deepEqual([...context.carebookSearch.tokenize(text)], tokens, `Node: tokens of ${JSON.stringify(text)}`);
+  }
+  await withPage(browser, async ({ page }) => {
+    await page.goto(fixtureServer.url(BASE));
+    const inBrowser = await page.evaluate(
+      (texts) => texts.map((t) => window.carebookSearch.tokenize(t)),
+      cases.map((c) => c.text),
+    );
+    cases.forEach(({ text, tokens }, i) => {
+      assert.deepEqual(inBrowser[i], tokens, `Chromium: tokens of ${JSON.stringify(text)}`);
+    });
+  });
+});
+
+test('the form is hidden without JavaScript and shown with it', async () => {
+  const html = await fs.readFile(path.join(fixture.outDir, 'index.html'), 'utf8');
+  assert.match(html, /<form[^>]*class=search[^>]*hidden/, 'the built form carries `hidden`');
+  await withPage(
+    browser,
+    async ({ page }) => {
+      await page.goto(fixtureServer.url(BASE));
+      assert.equal(await page.locator('form.search').isVisible(), false);
+    },
+    { javaScriptEnabled: false },
+  );
+  await withPage(browser, async ({ page }) => {
+    await page.goto(fixtureServer.url(BASE));
+    await page.locator('form.search').waitFor({ state: 'visible' });
+  });
+});
+
+test('"nausea" finds title matches first, then headings, then text; "náuseas" finds the Spanish page', async () => {
+  await withPage(browser, async ({ page }) => {
+    await page.goto(fixtureServer.url(`${BASE}care/`));
+    const nausea = await searchFor(page, 'nausea');
+    assert.equal(nausea.status, '4 results');
+    // The title, then the headings ("Nausea that does not stop"; "Si tiene
+    // náuseas", since a word's start is enough), then the page that only mentions it.
+    assert.deepEqual(nausea.titles, ['Nausea after treatment', 'When to call us', 'Cuidados en casa', 'Rest and sleep']);
+    assert.ok(!nausea.titles.includes('Unfinished draft'));
+    const heading = page.locator('.search-result', { hasText: 'When to call us' });
+    assert.equal(await heading.locator('.search-result-heading').textContent(), 'Nausea that does not stop');
+    assert.equal(await heading.locator('a').getAttribute('href'), `${BASE}care/when-to-call/#nausea-lasting`);
+
+    for (const query of ['náuseas', 'NAUSEAS', 'nauseas']) {
+      const spanish = await searchFor(page, query);
+      assert.deepEqual(spanish.titles, ['Cuidados en casa'], query);
+      assert.equal(spanish.status, '1 result');
+    }
+    // As the patient types: a word's start is enough; every word must match.
+    assert.ok((await searchFor(page, 'naus')).titles.includes('Nausea after treatment'));
+    assert.deepEqual((await searchFor(page, 'nausea ginger')).titles, ['Nausea after treatment']);
+    assert.equal((await searchFor(page, 'nausea zebra')).status, 'No results for “nausea zebra”');
+    // Checklist items and journal prompts are searchable too.
+    assert.deepEqual((await searchFor(page, 'peppermint')).titles, ['Recovery kit']);
+    assert.deepEqual((await searchFor(page, 'queasiness')).titles, ['Symptom journal']);
+    // Escape clears the box and the results.
+    await page.getByRole('searchbox').press('Escape');
+    assert.equal(await page.getByRole('searchbox').inputValue(), '');
+    assert.equal(await page.locator('.search-result').count(), 0);
+  });
+});
+
+test('a result opens its page, by click or by keyboard', async () => {
+  await withPage(browser, async ({ page }) => {
+    await page.goto(fixtureServer.url(BASE));
+    await searchFor(page, 'sips');
+    await page.locator('.search-result a').first().click();
+    await page.waitForURL(`**${BASE}care/nausea/#sips`);
+    assert.equal(await page.locator('h1').textContent(), 'Nausea after treatment');
+
+    await searchFor(page, 'sleep');
+    await page.getByRole('searchbox').press('ArrowDown');
+    const focused = await page.evaluate(() => document.activeElement.textContent);
+    assert.match(focused, /Rest and sleep/);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**${BASE}care/rest/`);
+  });
+});
+
+test('typed markup stays text, and so does markup quoted in a page', async () => {
+  await withPage(browser, async ({ page }) => {
+    let dialogs = 0;
+    page.on('dialog', (dialog) => {
+      dialogs += 1;
+      dialog.dismiss();
+    });
+    await page.goto(fixtureServer.url(BASE));
+    const payload = '<img src=x onerror=alert(1)>';
+    const { status, titles } = await searchFor(page, payload);
+    // Every word of the payload is in the page that quotes it.
+    assert.deepEqual(titles, ['Rest and sleep']);
+    assert.equal(status, '1 result');
+    const snippet = await page.locator('.search-result-snippet').textContent();
+    assert.ok(snippet.includes(payload), snippet);
+    assert.equal(await page.locator('form.search img').count(), 0, 'no element was made from text');
+    await searchFor(page, `${payload} zebra`);
+    assert.equal(await page.locator('.search-status').textContent(), `No results for “${payload} zebra”`);
+    assert.equal(await page.locator('form.search img').count(), 0);
+    assert.equal(dialogs, 0);
+  });
+});
+
+test('search works offline after one visit', async () => {
+  await withPage(browser, async ({ context, page }) => {
+    await page.goto(fixtureServer.url(BASE));
+    await waitForControl(page);
+    await context.setOffline(true);
+    await page.reload();
+    const { titles } = await searchFor(page, 'náuseas');
+    assert.deepEqual(titles, ['Cuidados en casa']);
+    await page.locator('.search-result a').first().click();
+    await page.waitForURL(`**${BASE}es/cuidados/#nauseas`);
+    assert.equal(await page.locator('h1').textContent(), 'Cuidados en casa');
+    await context.setOffline(false);
+  });
+});
+
+test('the example site finds real words', async () => {
+  await withPage(browser, async ({ page }) => {
+    await page.goto(exampleServer.url('/'));
+    const water = await searchFor(page, 'water');
+    assert.ok(water.titles.includes('What to gather'), water.titles.join(', '));
+    const blanket = await searchFor(page, 'Blanket');
+    assert.deepEqual(blanket.titles, ['What to gather']);
+    const breath = await searchFor(page, 'breathwork');
+    assert.equal(breath.titles[0], 'Breathwork and quiet time');
+  });
+});
+
+test('axe finds nothing with results open, at 320 px, in light and dark', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    await withPage(
+      browser,
+      async ({ page }) => {
+        await page.goto(fixtureServer.url(BASE));
+        await searchFor(page, 'nausea');
+        const violations = await runAxe(page);
+        assert.equal(violations.length, 0, formatAxeViolations(violations, colorScheme));
+        // Nothing sticks out sideways on a small phone.
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+        await page.getByRole('searchbox').focus();
+        const outline = await page.getByRole('searchbox').evaluate((el) => getComputedStyle(el).outlineStyle);
+        assert.notEqual(outline, 'none', 'the search box shows focus');
+      },
+      { viewport: { width: 320, height: 640 }, colorScheme },
+    );
+  }
+});
+
+test('the search form is not printed', async () => {
+  await withPage(browser, async ({ page }) => {
+    await page.goto(fixtureServer.url(BASE));
+    await searchFor(page, 'nausea');
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('form.search').isVisible(), false);
+  });
+});

@@ -1,0 +1,110 @@
+//! The offline search index: what `search-index.json` holds, what it
+//! leaves out, and that the service worker saves it.
+
+use serde_json::Value;
+
+use crate::support::SiteTest;
+
+fn index_of(site: &SiteTest) -> Value {
+    serde_json::from_str(&site.read_output("search-index.json")).unwrap()
+}
+
+fn urls(index: &Value) -> Vec<String> {
+    index["docs"].as_array().unwrap().iter().map(|d| d[0].as_str().unwrap().to_string()).collect()
+}
+
+/// The places (`[doc, anchor, heading, snippet]`) whose postings hold `term`.
+fn places_with(index: &Value, term: &str) -> Vec<Value> {
+    let terms = index["terms"].as_array().unwrap();
+    let Some(at) = terms.iter().position(|t| t == term) else { return Vec::new() };
+    let mut place = 0;
+    index["postings"][at]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|delta| {
+            place += delta.as_u64().unwrap();
+            index["places"][place as usize].clone()
+        })
+        .collect()
+}
+
+#[test]
+fn the_index_holds_every_published_page_and_its_content() {
+    let site = SiteTest::fixture("search");
+    let run = site.run(&["build", "--drafts"]);
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.stderr.contains("Search index: "), "the build reports the size: {}", run.stderr);
+    let index = index_of(&site);
+    assert_eq!(index["v"], 1);
+    assert_eq!(index["lang"], "en");
+    let urls = urls(&index);
+    for url in ["/", "/care/", "/care/nausea/", "/care/kit/", "/care/symptoms/", "/es/cuidados/"] {
+        assert!(urls.contains(&url.to_string()), "{url} missing from {urls:?}");
+    }
+    // Published with --drafts, but a draft is never searchable.
+    assert!(site.public().join("care/secret/index.html").exists());
+    assert!(!urls.iter().any(|u| u.contains("secret")), "{urls:?}");
+    assert!(places_with(&index, "zanzibar").is_empty());
+    // Print packs, the offline page and the 404 page are not content.
+    assert!(site.public().join("print/index.html").exists());
+    assert!(site.public().join("offline/index.html").exists());
+    assert!(
+        !urls.iter().any(|u| u.contains("print") || u.contains("offline") || u.contains("404"))
+    );
+
+    // Accents folded: "náuseas" is found as "nauseas", under its heading.
+    let nauseas = places_with(&index, "nauseas");
+    assert_eq!(nauseas.len(), 1, "{nauseas:?}");
+    assert_eq!(nauseas[0][1], "nauseas");
+    assert_eq!(nauseas[0][2], "Si tiene náuseas");
+    // Prompts, checklist items and their notes are content.
+    assert!(!places_with(&index, "queasiness").is_empty());
+    assert!(!places_with(&index, "peppermint").is_empty());
+    assert!(!places_with(&index, "warm").is_empty());
+    // Chrome is not: the site title, the footer and the navigation.
+    assert!(places_with(&index, "clinic").is_empty(), "clinic name in the index");
+    assert!(places_with(&index, "cookies").is_empty(), "footer text in the index");
+}
+
+#[test]
+fn every_anchor_in_the_index_is_an_id_on_its_page() {
+    let site = SiteTest::fixture("search");
+    assert!(site.build().success);
+    let index = index_of(&site);
+    for place in index["places"].as_array().unwrap() {
+        let anchor = place[1].as_str().unwrap();
+        if anchor.is_empty() {
+            continue;
+        }
+        let url = index["docs"][place[0].as_u64().unwrap() as usize][0].as_str().unwrap();
+        let page = site.read_output(&format!("{}index.html", url.trim_start_matches('/')));
+        assert!(
+            page.contains(&format!("id={anchor}>")) || page.contains(&format!("id=\"{anchor}\"")),
+            "{url} has no id {anchor}"
+        );
+    }
+}
+
+#[test]
+fn the_service_worker_precaches_the_index_and_the_script() {
+    let site = SiteTest::fixture("search");
+    assert!(site.build().success);
+    let worker = site.read_output("sw.js");
+    assert!(worker.contains("\"url\":\"/search-index.json\""), "not precached");
+    assert!(worker.contains("\"url\":\"/js/search.js\""), "script not precached");
+    // The form points at the index and starts hidden.
+    let home = site.read_output("index.html");
+    assert!(home.contains("data-index=/search-index.json"), "{home}");
+    assert!(home.contains("role=search"));
+}
+
+#[test]
+fn a_site_under_a_sub_path_points_at_its_own_index() {
+    let site = SiteTest::fixture("search");
+    let run = site.run(&["build", "--base-url", "https://clinic.example/help/"]);
+    assert!(run.success, "{}", run.stderr);
+    assert!(site.read_output("index.html").contains("data-index=/help/search-index.json"));
+    assert!(urls(&index_of(&site)).contains(&"/help/care/nausea/".to_string()));
+    assert!(site.read_output("sw.js").contains("\"url\":\"/help/search-index.json\""));
+}
