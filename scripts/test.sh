@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every carebook test: the Rust tests (`cargo test`), then the browser tests
 # (`node --test tests/browser/`, which build the example site with the debug binary
-# and drive Debian's Chromium through playwright-core).
+# and drive Debian's Chromium through playwright-core), then Lighthouse on the
+# example site (scripts/lighthouse.mjs).
 #
 # On a fresh Debian machine as root it installs what is missing: chromium,
 # poppler-utils (pdftotext, for the print test) and a Java runtime (the Nu Html
@@ -60,5 +61,11 @@ export CAREBOOK_BIN="${CAREBOOK_BIN:-$PWD/${CARGO_TARGET_DIR:-target}/debug/care
 
 step "Browser tests (node --test tests/browser/)"
 node --test tests/browser/
+
+# --- Lighthouse ------------------------------------------------------------------
+# The example site's home, journal and checklist pages with Lighthouse's phone
+# profile: every category must score 100 (scripts/lighthouse.mjs states the policy).
+step "Lighthouse (node scripts/lighthouse.mjs)"
+CHROME_PATH="${CHROME_PATH:-$chromium_path}" node scripts/lighthouse.mjs
 
 step "All tests passed in $((SECONDS - start)) s"
