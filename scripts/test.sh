@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every carebook test: the Rust tests (`cargo test`), then the browser tests
 # (`node --test tests/browser/`, which build the example site with the debug binary
-# and drive Debian's Chromium through playwright-core).
+# and drive Debian's Chromium through playwright-core), then Lighthouse on the
+# example site (scripts/lighthouse.mjs).
 #
 # On a fresh Debian machine as root it installs what is missing: chromium,
 # poppler-utils (pdftotext, for the print test) and a Java runtime (the Nu Html
@@ -60,5 +61,14 @@ export CAREBOOK_BIN="${CAREBOOK_BIN:-$PWD/${CARGO_TARGET_DIR:-target}/debug/care
 
 step "Browser tests (node --test tests/browser/)"
 node --test tests/browser/
+
+# --- Lighthouse ------------------------------------------------------------------
+# The example site's home, journal and checklist pages with Lighthouse's phone
+# profile: accessibility, best practices and SEO must score 100. Performance is
+# simulated from a trace that a busy, shared CI machine slows down (98-100
+# measured under load), so here it must reach 95; run the script alone on a
+# quiet machine for the strict 100 (scripts/lighthouse.mjs states the policy).
+step "Lighthouse (node scripts/lighthouse.mjs)"
+CHROME_PATH="${CHROME_PATH:-$chromium_path}" LIGHTHOUSE_MIN_PERFORMANCE="${LIGHTHOUSE_MIN_PERFORMANCE:-95}" node scripts/lighthouse.mjs
 
 step "All tests passed in $((SECONDS - start)) s"

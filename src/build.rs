@@ -5,7 +5,8 @@
 //! 3. `parse`         each `SourceFile` -> `ParsedDoc` (front matter + body)
 //! 4. `assign_routes` + `render_markdown`: each `ParsedDoc` -> `RenderedDoc`
 //! 5. `build_model`   rendered docs -> `Site` (sections and pages)
-//! 6. `validate`      `&Site` -> diagnostics (anchors, templates, descriptions)
+//! 6. `validate`      `&Site` -> diagnostics (anchors, templates, descriptions),
+//!    and the brand colours' contrast (`check::contrast`)
 //! 7. `render_site`   `&Site` + templates -> `OutputSet` (in memory), plus
 //!    the sitemap and the search index (`search::build_search_index`)
 //! 8. `postprocess`   minify HTML, then add the manifest and service worker
@@ -20,6 +21,7 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::assets::prepare_assets;
+use crate::check::contrast::check_brand_colours;
 use crate::checklist::parse_checklist;
 use crate::config::{Config, ConfigOverrides, load_config};
 use crate::diagnostic::{Diagnostic, sort_diagnostics};
@@ -145,6 +147,11 @@ pub fn render_output_with(
             diagnostics.extend(check_translations(original, site));
         }
     }
+    // Issue #6: the clinic's colours never take text below 4.5:1, so a
+    // colour the default theme cannot keep readable stops the build (with a
+    // darker shade of the same hue to use instead) rather than publishing
+    // an unreadable header band or links.
+    diagnostics.extend(check_brand_colours(config));
     let assets = match prepare_assets(&sources.statics, config) {
         Ok(assets) => assets,
         Err(errors) => {
