@@ -224,7 +224,8 @@ test('"Lock it now" forgets the key; a forgotten passphrase can delete the locke
     await page.click('.journal-forgot summary');
     await page.click('[data-action="forgot-delete"]');
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.action), 'forgot-no');
-    await page.click('[data-action="forgot-yes"]');
+    // The page reloads itself once the locked journal is deleted.
+    await Promise.all([page.waitForEvent('load'), page.click('[data-action="forgot-yes"]')]);
     await openJournal(page, url(intention));
     assert.deepEqual(Object.keys(await rawRecords(page)).filter((k) => !k.startsWith('meta:')), []);
     assert.equal(await page.inputValue('#p-held-back'), '');
