@@ -104,6 +104,10 @@ let current = null;
 
 const isJournal = (key) => key.startsWith(PREFIX);
 
+// Back to this page from the back/forward cache (someone pressed Back after
+// the patient left): forget the key and ask again, as on any page load.
+addEventListener('pageshow', (event) => event.persisted && current && location.reload());
+
 function wrap(store, key) {
   if (!own.has(store)) own.set(store, { read: store.read, write: store.write, list: store.list, update: store.update });
   const plain = own.get(store);
@@ -235,7 +239,7 @@ export async function setUpLock(tools, journal) {
     on.hidden = !current;
   };
   // A lock set in another tab since this page opened: this page is not unlocked.
-  if (!current && (await store.read(LOCK_KEY))) return;
+  if (!current && (await store.read(LOCK_KEY).catch(() => null))) return;
   wireShow(form);
   show();
 

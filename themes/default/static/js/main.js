@@ -225,23 +225,29 @@ function takeOverThenGo(waiting, url) {
 async function loadInteractiveParts() {
   // Loaded at once: it listens for the browser's install prompt, which comes early.
   const reminders = document.querySelector('[data-journal-reminder]') ? import('./remind.js') : null;
-  if (document.querySelector('form[data-journal]')) {
-    try {
-      const { initJournals } = await import('./journal.js');
-      await initJournals();
-      // After the journal is unlocked and loaded: never in the way of the first words.
-      if (reminders) (await reminders).remind();
-    } catch (error) {
-      console.error('carebook: the journal on this page could not start.', error);
-    }
+  // Side by side: a locked journal waits for its passphrase, a checklist on the same page need not.
+  await Promise.all([startJournals(reminders), startChecklists()]);
+}
+
+async function startJournals(reminders) {
+  if (!document.querySelector('form[data-journal]')) return;
+  try {
+    const { initJournals } = await import('./journal.js');
+    await initJournals();
+    // After the journal is unlocked and loaded: never in the way of the first words.
+    if (reminders) (await reminders).remind();
+  } catch (error) {
+    console.error('carebook: the journal on this page could not start.', error);
   }
-  if (document.querySelector('form[data-checklist]')) {
-    try {
-      const { initChecklists } = await import('./checklist.js');
-      await initChecklists();
-    } catch (error) {
-      console.error('carebook: the checklist on this page could not start.', error);
-    }
+}
+
+async function startChecklists() {
+  if (!document.querySelector('form[data-checklist]')) return;
+  try {
+    const { initChecklists } = await import('./checklist.js');
+    await initChecklists();
+  } catch (error) {
+    console.error('carebook: the checklist on this page could not start.', error);
   }
 }
 
