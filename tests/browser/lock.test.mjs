@@ -265,31 +265,33 @@ test('typed HTML stays text in a locked journal and in a checklist (#7 item 6)',
     assert.equal(await page.locator('img[src="x"]').count(), 0);
   }));
 
-test('the unlock form and the lock settings pass axe-core and work at 320 px', () =>
-  withPage(
-    browser,
-    async ({ page }) => {
-      const check = async (label) => {
-        const violations = await runAxe(page);
-        assert.equal(violations.length, 0, `\n${formatAxeViolations(violations, label)}`);
-        const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-        assert.ok(scroll <= client, `${label} is ${scroll}px wide`);
-      };
-      await openJournal(page, url(intention));
-      await waitForStored(page, intention.id, 'held-back', '').catch(() => {});
-      await check('lock settings');
-      await writeAnswer(page, intention.id, 'held-back', 'Something');
-      await setLock(page, PASSPHRASE);
-      await check('lock settings, locked');
-      await openLocked(page, url(intention));
-      await page.click('.journal-forgot summary');
-      await page.click('[data-action="forgot-delete"]');
-      await typePassphrase(page, 'wrong one');
-      await page.locator('form[data-journal-unlock] [role="alert"]').filter({ hasText: 'does not match' }).waitFor({ timeout: 20000 });
-      await check('unlock form');
-    },
-    { bypassCSP: true, viewport: { width: 320, height: 640 } },
-  ));
+for (const colorScheme of ['light', 'dark']) {
+  test(`the unlock form and the lock settings pass axe-core and work at 320 px (${colorScheme})`, () =>
+    withPage(
+      browser,
+      async ({ page }) => {
+        const check = async (label) => {
+          const violations = await runAxe(page);
+          assert.equal(violations.length, 0, `\n${formatAxeViolations(violations, label)}`);
+          const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+          assert.ok(scroll <= client, `${label} is ${scroll}px wide`);
+        };
+        await openJournal(page, url(intention));
+        await waitForStored(page, intention.id, 'held-back', '').catch(() => {});
+        await check('lock settings');
+        await writeAnswer(page, intention.id, 'held-back', 'Something');
+        await setLock(page, PASSPHRASE);
+        await check('lock settings, locked');
+        await openLocked(page, url(intention));
+        await page.click('.journal-forgot summary');
+        await page.click('[data-action="forgot-delete"]');
+        await typePassphrase(page, 'wrong one');
+        await page.locator('form[data-journal-unlock] [role="alert"]').filter({ hasText: 'does not match' }).waitFor({ timeout: 20000 });
+        await check('unlock form');
+      },
+      { bypassCSP: true, colorScheme, viewport: { width: 320, height: 640 } },
+    ));
+}
 
 test('journal.js and storage.js stay under 10 KiB gzipped; lock.js and remind.js load only on journal pages', async () => {
   const gz = async (name) => gzipSync(await fs.readFile(path.join(JS_DIR, name))).length;
