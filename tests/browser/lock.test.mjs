@@ -85,8 +85,7 @@ test('a locked journal is stored encrypted: no plain text, a sealed record per j
     // Typing while unlocked writes ciphertext only, with a fresh IV each time.
     const before = raw[`journal:${intention.id}`].sealed.iv;
     await page.fill('#p-afraid', 'Written after locking');
-    await page.waitForFunction(() => document.querySelector('.journal-saved')?.textContent.includes('Saved'));
-    await page.waitForTimeout(300);
+    await waitForStored(page, intention.id, 'afraid', 'Written after locking'); // read through the unlocked store
     const after = (await rawRecords(page))[`journal:${intention.id}`];
     assert.notEqual(after.sealed.iv, before);
     assert.equal(await storageContains(page, 'Written after locking'), false);
