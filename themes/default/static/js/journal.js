@@ -10,6 +10,7 @@ import { t, tn, tNodes } from './text.js';
 const PREFIX = 'journal:';
 const SAVE_DELAY = 400; // ms; the issue asks for at most 500
 const FORMAT = 'carebook-journal';
+const LOCK = 'lock:journal'; // set by js/lock.js
 
 const journals = [];
 let queue = Promise.resolve();
@@ -298,6 +299,8 @@ async function importBackup(store, file) {
   try {
     data = JSON.parse(await file.text());
   } catch {}
+  if (data?.format === 'carebook-journal-locked') data = await (await import('./lock.js')).openBackup(data);
+  if (typeof data === 'string') return data; // cancelled or damaged
   if (data?.format !== FORMAT || data.version !== 1 || !Array.isArray(data.records)) {
     return t('journal.not_a_backup');
   }
@@ -347,13 +350,13 @@ function setUpTools(tools, journal, store) {
     deleteButton.setAttribute('aria-expanded', ask);
     (ask ? confirmBox.querySelector('[data-action="delete-no"]') : deleteButton).focus();
   };
+  const backup = async () => ({ format: FORMAT, version: 1, exported: now(), records: await allRecords(store) });
   const actions = {
     new: () => journal.startNew(),
     reopen: (button) => journal.reopen(button.dataset.entry),
     'export-md': async () => message('copy', download(toMarkdown(await allRecords(store)), 'text/markdown', 'md')),
     'export-json': async () => {
-      const backup = { format: FORMAT, version: 1, exported: now(), records: await allRecords(store) };
-      message('copy', download(JSON.stringify(backup, null, 2), 'application/json', 'json'));
+      message('copy', download(JSON.stringify(await backup(), null, 2), 'application/json', 'json'));
     },
     delete: () => askToDelete(true),
     'delete-no': () => askToDelete(false),
@@ -381,6 +384,7 @@ function setUpTools(tools, journal, store) {
     input.value = ''; // so the same file can be chosen again
   });
   tools.hidden = false;
+  import('./lock.js').then((lock) => lock.setUpLock(tools, { store, backup, download, enqueue, flush: () => allRecords(store) }));
 }
 
 /** Sets up the journals under `root`; calling it twice is harmless. */
@@ -389,6 +393,8 @@ export async function initJournals(root = document) {
   forms.forEach((form) => (form.dataset.journalInit = ''));
   const store = await openStore().catch((err) => err); // an Error: storage is blocked
   root.querySelectorAll('[data-journal-nojs]').forEach((n) => (n.hidden = true));
+  const lock = store.read && (await store.read(LOCK).catch(() => 0));
+  if (lock) await (await import('./lock.js')).unlock(store, lock, forms); // resolves once unlocked
   for (const form of forms) {
     const tools = root.querySelector(`[data-journal-tools="${CSS.escape(form.dataset.journal)}"]`);
     const journal = setUpJournal(form, store, tools);

@@ -14,7 +14,8 @@
  * - Connection: says "You are offline" when the connection drops, and
  *   removes the message when it comes back.
  * - Journals and checklists: loads journal.js / checklist.js only on pages
- *   that have one.
+ *   that have one, and remind.js (backup reminder, install invitation) on
+ *   journal pages with the toolbar.
  *
  * The messages never take focus: a patient who is writing keeps writing.
  * Nothing is logged for ordinary states (offline, no service worker
@@ -224,21 +225,31 @@ function takeOverThenGo(waiting, url) {
 // Journals and checklists
 
 async function loadInteractiveParts() {
-  if (document.querySelector('form[data-journal]')) {
-    try {
-      const { initJournals } = await import('./journal.js');
-      await initJournals();
-    } catch (error) {
-      console.error('carebook: the journal on this page could not start.', error);
-    }
+  // Loaded at once: it listens for the browser's install prompt, which comes early.
+  const reminders = document.querySelector('[data-journal-reminder]') ? import('./remind.js') : null;
+  // Side by side: a locked journal waits for its passphrase, a checklist on the same page need not.
+  await Promise.all([startJournals(reminders), startChecklists()]);
+}
+
+async function startJournals(reminders) {
+  if (!document.querySelector('form[data-journal]')) return;
+  try {
+    const { initJournals } = await import('./journal.js');
+    await initJournals();
+    // After the journal is unlocked and loaded: never in the way of the first words.
+    if (reminders) (await reminders).remind();
+  } catch (error) {
+    console.error('carebook: the journal on this page could not start.', error);
   }
-  if (document.querySelector('form[data-checklist]')) {
-    try {
-      const { initChecklists } = await import('./checklist.js');
-      await initChecklists();
-    } catch (error) {
-      console.error('carebook: the checklist on this page could not start.', error);
-    }
+}
+
+async function startChecklists() {
+  if (!document.querySelector('form[data-checklist]')) return;
+  try {
+    const { initChecklists } = await import('./checklist.js');
+    await initChecklists();
+  } catch (error) {
+    console.error('carebook: the checklist on this page could not start.', error);
   }
 }
 

@@ -1,12 +1,10 @@
-// storage.js: the on-device store shared by journal.js and checklist.js.
+// storage.js: the on-device store shared by journal.js, checklist.js and lock.js.
 //
-// Nothing here talks to the network. Records live in IndexedDB, one database
-// per site ("carebook:" + base path), keyed by "journal:<id>" or
-// "checklist:<id>", each with `schema` and `savedAt`. A new release may
-// migrate records but never clears them. API: docs/interactive-pages.md
-// (journal.js relies on it: only add to it). Errors keep the browser's
-// `name` (QuotaExceededError, ...) so callers can tell the patient. Without
-// IndexedDB, openStore falls back to localStorage with the same API.
+// No network. Records live in IndexedDB, one database per site, each with
+// `schema` and `savedAt`; a new release may migrate them, never clear them.
+// API: docs/interactive-pages.md (only add to it). Errors keep the browser's
+// `name` (QuotaExceededError) for the patient. Without IndexedDB, the same
+// API over localStorage.
 
 /** Shape of the records written by this file; bump it and add a step to migrateRecord. */
 export const SCHEMA_VERSION = 1;
@@ -70,15 +68,14 @@ function indexedDBFactory() {
 
 // Records
 
-/** Brings a record written by an older release up to SCHEMA_VERSION. */
-function migrateRecord(record) {
+/** Brings a record written by an older release up to SCHEMA_VERSION (lock.js: also inside sealed records). */
+export function migrateRecord(record) {
   if (!record || typeof record !== 'object') return undefined;
   const migrated = { ...record };
   // Records from before schemas existed are schema 1.
   if (!Number.isInteger(migrated.schema)) migrated.schema = 1;
-  // Future steps go here, one per version, e.g.
-  //   if (migrated.schema === 1) { ...reshape...; migrated.schema = 2; }
-  // A record from a newer release (schema > SCHEMA_VERSION) is returned as it is.
+  // One step per version (`if (migrated.schema === 1) {...; migrated.schema = 2;}`), each
+  // with a fixture in tests/browser/fixtures/. A newer release's record is returned as it is.
   return migrated;
 }
 
@@ -94,11 +91,7 @@ function checkKey(key) {
   if (typeof key !== 'string' || key === '') throw new TypeError('storage keys are non-empty strings');
 }
 
-/**
- * An Error that keeps the browser's error name. DOMExceptions are not always
- * `instanceof Error` in older engines, and their names differ between
- * browsers for the same problem (Firefox used NS_ERROR_DOM_QUOTA_REACHED).
- */
+/** An Error with the browser's error name (Firefox said NS_ERROR_DOM_QUOTA_REACHED for quota). */
 function keepName(err) {
   if (err instanceof Error && !(globalThis.DOMException && err instanceof DOMException)) return err;
   let name = (err && err.name) || 'UnknownError';
@@ -148,8 +141,7 @@ function openDatabase(factory, name) {
     request.onupgradeneeded = (event) => upgradeDatabase(request.result, event.oldVersion, request.transaction);
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(keepName(request.error));
-    // onblocked: another tab holds an older version open. It closes its
-    // connection on `versionchange` (below), after which this open succeeds.
+    // Blocked by an older version open in another tab: it closes on `versionchange`.
   });
 }
 
@@ -216,7 +208,12 @@ async function indexedDBStore(factory, name) {
     async write(key, record) {
       checkKey(key);
       const stored = stamp(record);
-      await run('readwrite', (records) => records.put(stored, key));
+      await run('readwrite', (records) => {
+        const request = records.put(stored, key);
+        // Commit now rather than when the task ends: the page may be closing (pagehide).
+        records.transaction.commit?.();
+        return request;
+      });
       return stored;
     },
     async update(key, change) {
