@@ -5,8 +5,15 @@
 #
 # Usage: bash scripts/bench.sh                  # 1,000 and 10,000 pages
 #        bash scripts/bench.sh -- 100000        # other sizes (comma or space separated)
+#        bash scripts/bench.sh scale            # 1k, 10k and 100k pages, one run each,
+#                                               # on disk and then in /dev/shm (memory):
+#                                               # issue #7's scaling table (~10 minutes)
 #        CAREBOOK_BENCH_PAGES=1000,100000 bash scripts/bench.sh
 #        CAREBOOK_BENCH_RUNS=1 / CAREBOOK_BENCH_KEEP=1 (keep the sites, for profiling)
+#
+# The 100,000-page site needs about 1 GB of disk (and of /dev/shm) for the
+# Markdown and the output; this is a script for a person to run, never a
+# timed test or a CI step.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,4 +22,17 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # compile error shows up on its own. `cargo bench` builds the same binary
 # (the bench profile inherits release) and uses it.
 cargo build --release
+
+if [[ "${1:-}" == "scale" ]]; then
+  shift
+  sizes="${CAREBOOK_BENCH_PAGES:-1000,10000,100000}"
+  export CAREBOOK_BENCH_RUNS="${CAREBOOK_BENCH_RUNS:-1}" CAREBOOK_BENCH_STAGES="${CAREBOOK_BENCH_STAGES:-0}"
+  echo "== on disk (${TMPDIR:-/tmp}) =="
+  CAREBOOK_BENCH_PAGES="$sizes" cargo bench --bench build "$@"
+  if [[ -d /dev/shm ]]; then
+    echo "== in memory (/dev/shm) =="
+    TMPDIR=/dev/shm CAREBOOK_BENCH_PAGES="$sizes" cargo bench --bench build "$@"
+  fi
+  exit 0
+fi
 cargo bench --bench build "$@"

@@ -128,9 +128,7 @@ fn read_content(
     }
     let results: Vec<Result<SourceFile, Diagnostic>> = paths
         .into_par_iter()
-        .map(|(content_path, path)| {
-            read_source(content_path, display_path(&config.root, &path), &path)
-        })
+        .map(|(content_path, path)| read_source(&config.root, content_path, &path))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     for result in results {
@@ -167,7 +165,7 @@ pub fn refresh_content(config: &Config, sources: &mut Sources, changed: &[PathBu
         if !path.exists() {
             continue;
         }
-        match read_source(content_path, display, path) {
+        match read_source(&config.root, content_path, path) {
             Ok(file) => {
                 let at = sources.content.partition_point(|f| f.content_path < file.content_path);
                 sources.content.insert(at, file);
@@ -195,13 +193,34 @@ fn markdown_content_path(content_dir: &Path, path: &Path) -> Option<String> {
     joined.ends_with(".md").then_some(joined)
 }
 
-/// Reads one Markdown file; unreadable or non-UTF-8 files become diagnostics.
-fn read_source(
+/// The largest Markdown file carebook reads: 10 MiB. A page of guidance is
+/// a few kilobytes; a file this big is a mistake (a pasted export, a log),
+/// and reading it would make the build slow and the page unusable on a phone.
+pub const MAX_CONTENT_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Reads one Markdown file found by the walk. It may have vanished since
+/// (an editor saving by rename, a `git checkout` during the build): that is
+/// a diagnostic, like a file that is too big or not UTF-8.
+pub fn read_source(
+    root: &Path,
     content_path: String,
-    display_path: PathBuf,
     path: &Path,
 ) -> Result<SourceFile, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|err| unreadable(&display_path, &err))?;
+    use std::io::Read as _;
+    let display_path = display_path(root, path);
+    let file = std::fs::File::open(path).map_err(|err| unreadable(&display_path, &err))?;
+    let size = file.metadata().map_err(|err| unreadable(&display_path, &err))?.len();
+    if size > MAX_CONTENT_BYTES {
+        return Err(too_big(&display_path, size));
+    }
+    // `take` keeps the limit even if the file grows while it is read.
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_CONTENT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| unreadable(&display_path, &err))?;
+    if bytes.len() as u64 > MAX_CONTENT_BYTES {
+        return Err(too_big(&display_path, bytes.len() as u64));
+    }
     let text = String::from_utf8(bytes).map_err(|err| not_utf8(&display_path, err.as_bytes()))?;
     Ok(SourceFile { content_path, display_path, text })
 }
@@ -233,10 +252,19 @@ fn walk_files(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(String, PathBuf)> {
     let mut files = Vec::new();
+    let mut refused = Vec::new();
+    let site_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
-    for entry in walker
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
-    {
+    for entry in walker.filter_entry(|e| {
+        if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
+            return false;
+        }
+        if e.depth() > 0 && e.path_is_symlink() && !links_inside(e.path(), &site_root) {
+            refused.push(link_outside(root, e.path()));
+            return false;
+        }
+        true
+    }) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let Ok(relative) = entry.path().strip_prefix(dir) else { continue };
@@ -252,16 +280,49 @@ fn walk_files(
                     .path()
                     .map(|p| display_path(root, p))
                     .unwrap_or_else(|| display_path(root, dir));
-                let message = if err.loop_ancestor().is_some() {
-                    "this folder links back to one of its own parent folders (a symlink loop), so it was skipped".to_string()
+                let diagnostic = if err.loop_ancestor().is_some() {
+                    Diagnostic::error(path, Position::start(), "this folder links back to one of its own parent folders (a symlink loop), so it was skipped")
+                        .with_hint("remove the link, or point it at a folder outside this one")
+                } else if let Some(io) = err.io_error() {
+                    unreadable(&path, io)
                 } else {
-                    format!("could not read this: {err}")
+                    Diagnostic::error(
+                        path,
+                        Position::start(),
+                        format!("could not read this: {err}"),
+                    )
                 };
-                diagnostics.push(Diagnostic::error(path, Position::start(), message));
+                diagnostics.push(diagnostic);
             }
         }
     }
+    diagnostics.extend(refused);
     files
+}
+
+/// Whether the symlink at `path` resolves to somewhere inside the site's
+/// folder. A dangling link passes here and is reported when it is read.
+fn links_inside(path: &Path, site_root: &Path) -> bool {
+    match std::fs::canonicalize(path) {
+        Ok(target) => target.starts_with(site_root),
+        Err(_) => true,
+    }
+}
+
+/// Links out of the site's folder are refused rather than followed: the
+/// site would build differently on another computer, and a link to a
+/// private folder could publish files nobody meant to put on the web.
+fn link_outside(root: &Path, path: &Path) -> Diagnostic {
+    let target = std::fs::read_link(path).unwrap_or_default();
+    Diagnostic::error(
+        display_path(root, path),
+        Position::start(),
+        format!(
+            "this is a link to {}, outside the site's folder; carebook does not follow it",
+            target.display()
+        ),
+    )
+    .with_hint("copy the file or folder into the site's folder instead of linking to it")
 }
 
 /// Hidden files, and the temporary and backup files editors leave behind.
@@ -280,7 +341,31 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
 }
 
 fn unreadable(path: &Path, err: &std::io::Error) -> Diagnostic {
+    if err.kind() == std::io::ErrorKind::NotFound {
+        return Diagnostic::error(
+            path,
+            Position::start(),
+            "this file disappeared while the site was being read, or is a link to a file that does not exist",
+        )
+        .with_hint("fix or remove the link; if files were being moved, build again once they are in place");
+    }
     Diagnostic::error(path, Position::start(), format!("could not read this file: {err}"))
+        .with_hint("check that the file exists and that you may read it")
+}
+
+fn too_big(path: &Path, size: u64) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        Position::start(),
+        format!(
+            "this file is {:.1} MB; carebook reads Markdown files of up to {} MB",
+            size as f64 / 1e6,
+            MAX_CONTENT_BYTES / (1024 * 1024)
+        ),
+    )
+    .with_hint(
+        "split it into several pages in a section; a page of guidance is usually a few kilobytes",
+    )
 }
 
 /// Reports where the first byte that is not UTF-8 sits.
@@ -301,6 +386,21 @@ mod tests {
             assert!(is_ignored_name(name), "{name}");
         }
         assert!(!is_ignored_name("gather.md"));
+    }
+
+    #[test]
+    fn a_file_that_vanished_after_the_walk_is_a_diagnostic() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("content/gone.md");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "+++\ntitle = \"x\"\n+++\n").unwrap();
+        // Listed by the walk, then removed before it is read.
+        let listed = walk_files(tmp.path(), &tmp.path().join("content"), &mut Vec::new());
+        assert_eq!(listed.len(), 1);
+        std::fs::remove_file(&path).unwrap();
+        let err = read_source(tmp.path(), listed[0].0.clone(), &listed[0].1).unwrap_err();
+        assert_eq!(err.path, Path::new("content/gone.md"));
+        assert!(err.message.contains("disappeared"), "{}", err.message);
     }
 
     #[test]

@@ -63,6 +63,28 @@ pub enum BuildError {
     Content(Vec<Diagnostic>),
 }
 
+/// What to do when the output cannot be written; the previous output is
+/// always left as it was (see output.rs).
+fn write_hint(path: &std::path::Path, source: &std::io::Error) -> Option<String> {
+    use std::io::ErrorKind;
+    let kept = "the previous website was left as it was";
+    let what = match source.kind() {
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+            "the disk is full: free some space (or choose another disk with --output) and build again".to_string()
+        }
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => format!(
+            "carebook writes the new site beside the output folder and then swaps it in, so it must be allowed to create folders in {}; make that folder writable or choose another with --output",
+            path.parent().unwrap_or(path).display()
+        ),
+        ErrorKind::NotADirectory | ErrorKind::AlreadyExists => format!(
+            "a file stands where a folder is needed in {}; remove it or choose another folder with --output",
+            path.display()
+        ),
+        _ => return Some(format!("check that the output folder can be written; {kept}")),
+    };
+    Some(format!("{what}; {kept}"))
+}
+
 fn count_errors(diagnostics: &[Diagnostic]) -> usize {
     diagnostics.iter().filter(|d| d.is_error()).count()
 }
@@ -88,6 +110,7 @@ impl BuildError {
             BuildError::InvalidDate { variable, .. } => Some(format!(
                 "write the date as YYYY-MM-DD, e.g. 2026-11-25, or unset {variable} to use today's date"
             )),
+            BuildError::Write { path, source } => write_hint(path, source),
             _ => None,
         }
     }

@@ -137,8 +137,18 @@ fn render_body(
     let mut state = RenderState { doc, routes, lines: &lines, rendered };
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<(Event, Vec<Event>, usize)> = None;
+    let mut depth = 0usize;
 
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            state.rendered.diagnostics.push(too_deep(&state, range.start));
+            break;
+        }
         let event = match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest_url = state.resolve_link(dest_url, range.start);
@@ -181,6 +191,22 @@ fn render_body(
     rendered.html.reserve(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
+}
+
+/// How deeply lists, quotes and other elements may nest. Real guidance
+/// nests a few levels; thousands of levels (`> > > …`) would overflow the
+/// stack of the HTML minifier and of browsers, so they are an error.
+pub const MAX_NESTING: usize = 100;
+
+fn too_deep(state: &RenderState, offset: usize) -> Diagnostic {
+    Diagnostic::error(
+        &state.doc.display_path,
+        state.lines.position(offset),
+        format!(
+            "lists, quotes or other elements are nested more than {MAX_NESTING} levels deep here"
+        ),
+    )
+    .with_hint("flatten the structure: split it into headings and shorter lists")
 }
 
 struct RenderState<'a> {
@@ -525,6 +551,16 @@ mod tests {
             rendered.diagnostics[1].hint.as_deref(),
             Some("did you mean path=\"prepare/gather.md\"? Paths start from content/")
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let body = format!("{}deep\n\n{}x\n", "> ".repeat(100_000), "- ".repeat(100_000));
+        let rendered = render_markdown(&doc("a.md", &body), &routes());
+        assert_eq!(rendered.diagnostics.len(), 1, "{:?}", rendered.diagnostics);
+        assert!(rendered.diagnostics[0].message.contains("nested"));
+        let fine = render_markdown(&doc("a.md", &"> ".repeat(20)), &routes());
+        assert!(fine.diagnostics.is_empty());
     }
 
     #[test]

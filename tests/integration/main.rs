@@ -2,6 +2,7 @@
 //! in temporary folders and check the files written and what the user sees
 //! on stderr.
 
+mod bad_input;
 mod build;
 mod check;
 mod diagnostics;
