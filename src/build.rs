@@ -6,7 +6,8 @@
 //! 4. `assign_routes` + `render_markdown`: each `ParsedDoc` -> `RenderedDoc`
 //! 5. `build_model`   rendered docs -> `Site` (sections and pages)
 //! 6. `validate`      `&Site` -> diagnostics (anchors, templates, descriptions)
-//! 7. `render_site`   `&Site` + templates -> `OutputSet` (in memory)
+//! 7. `render_site`   `&Site` + templates -> `OutputSet` (in memory), plus
+//!    sitemap.xml, robots.txt and `_headers` (the security headers)
 //! 8. `postprocess`   minify HTML, then add the manifest and service worker
 //! 9. `write_output`  stage beside the output folder, then swap it in
 //!
@@ -32,6 +33,7 @@ use crate::output::{OutputSet, write_output};
 use crate::postprocess::minify_output;
 use crate::prompts::parse_prompts;
 use crate::render::{RenderInput, load_templates, render_site, template_names};
+use crate::security::add_headers_file;
 use crate::sitemap::{render_robots, render_sitemap};
 use crate::validate::validate_site;
 
@@ -162,6 +164,7 @@ pub fn render_output_with(
     files.extend(assets.files);
     files.insert("sitemap.xml".into(), render_sitemap(&site, config).into_bytes());
     files.insert("robots.txt".into(), render_robots(config).into_bytes());
+    add_headers_file(&mut files, &config.base_path);
     match purpose {
         Purpose::Publish => {
             minify_output(&mut files);

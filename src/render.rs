@@ -331,6 +331,7 @@ impl Renderer<'_> {
         context.insert("site", &self.site_value);
         context.insert("current_url", url);
         context.insert("generator", concat!("carebook ", env!("CARGO_PKG_VERSION")));
+        context.insert("content_security_policy", &crate::security::meta_content_security_policy());
         fill(&mut context).map_err(error)?;
         self.input.tera.render(template, &context).map(String::into_bytes).map_err(error)
     }

@@ -5,6 +5,8 @@
 mod build;
 mod check;
 mod diagnostics;
+mod fuzz_regressions;
+mod security;
 mod serve;
 mod support;
 mod worksheets;
