@@ -8,7 +8,8 @@
 //! 6. `validate`      `&Site` -> diagnostics (anchors, templates, descriptions),
 //!    and the brand colours' contrast (`check::contrast`)
 //! 7. `render_site`   `&Site` + templates -> `OutputSet` (in memory), plus
-//!    the sitemap and the search index (`search::build_search_index`)
+//!    the sitemap, robots.txt, `_headers` (the security headers) and the
+//!    search index (`search::build_search_index`)
 //! 8. `postprocess`   minify HTML, then add the manifest and service worker
 //! 9. `write_output`  stage beside the output folder, then swap it in
 //!
@@ -38,6 +39,7 @@ use crate::postprocess::minify_output;
 use crate::prompts::parse_prompts;
 use crate::render::{Alternates, RenderInput, load_templates, render_site, template_names};
 use crate::search::{INDEX_FILE, build_search_index, search_documents, search_index_path};
+use crate::security::add_headers_file;
 use crate::sitemap::{render_robots, render_sitemap};
 use crate::validate::{check_translations, validate_site};
 
@@ -192,6 +194,7 @@ pub fn render_output_with(
     files.extend(assets.files);
     files.insert("sitemap.xml".into(), render_sitemap(&sites, &alternates, config).into_bytes());
     files.insert("robots.txt".into(), render_robots(config).into_bytes());
+    add_headers_file(&mut files, &config.base_path);
     match purpose {
         Purpose::Publish => {
             minify_output(&mut files);

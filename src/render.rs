@@ -477,6 +477,7 @@ impl Renderer<'_> {
         context.insert("content_language", current);
         context.insert("content_direction", direction);
         context.insert("fallback", &false);
+        context.insert("content_security_policy", &crate::security::meta_content_security_policy());
         fill(&mut context).map_err(error)?;
         self.input.tera.render(template, &context).map(String::into_bytes).map_err(error)
     }

@@ -129,6 +129,11 @@ pub fn respond(
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
+    // The published site's headers (its _headers file), so a preview shows
+    // what the policy blocks; connect-src 'self' lets live.js listen.
+    for (name, value) in crate::security::security_headers() {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
     // The dev server must never let a browser or service worker keep an old copy.
     head.push_str("Cache-Control: no-store\r\n\r\n");
     let _ = stream.write_all(head.as_bytes());

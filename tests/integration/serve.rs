@@ -212,7 +212,20 @@ fn paths_outside_the_site_are_refused() {
         "/%2e%2e/secret.txt",
         "/prepare/%2E%2E/%2E%2E/secret.txt",
         "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "/..%2fsecret.txt",
+        "/prepare%2f..%2f..%2fsecret.txt",
+        "/%2E%2e%2Fsecret.txt",
+        "/%252e%252e/secret.txt",
+        "/%252e%252e%252fsecret.txt",
+        "/prepare/..%252f..%252fsecret.txt",
+        "/%c0%ae%c0%ae/secret.txt",
+        "/.%2e/secret.txt",
+        "/./../secret.txt",
+        "/secret.txt%00.html",
+        "//../secret.txt",
         "/site.toml",
+        "/content/prepare/gather.md",
     ] {
         let (status, body) = get(server.port, path);
         assert!(status.contains("403") || status.contains("404"), "{path}: {status}");
@@ -222,6 +235,51 @@ fn paths_outside_the_site_are_refused() {
         );
     }
     assert!(get(server.port, "/%2e%2e/secret.txt").0.contains("403"));
+}
+
+#[test]
+fn listens_on_loopback_only_by_default() {
+    let site = SiteTest::fixture("basic");
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_carebook"))
+        .args(["serve", "--port", &port.to_string()])
+        .current_dir(site.root())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let serving = lines.find_map(|line| line.ok().filter(|l| l.starts_with("Serving the site")));
+    let _server = Server { child, port };
+    let serving = serving.expect("serve did not start");
+    assert!(serving.contains(&format!("http://127.0.0.1:{port}/")), "{serving}");
+    // Another address of this machine (the one it would use to reach the
+    // outside; UDP connect sends nothing) must not answer.
+    let outside = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|socket| socket.connect("192.0.2.1:9").map(|()| socket))
+        .and_then(|socket| socket.local_addr());
+    let address =
+        outside.ok().map(|a| a.ip()).filter(|ip| !ip.is_loopback() && !ip.is_unspecified());
+    if let Some(address) = address {
+        let reached = TcpStream::connect_timeout(&(address, port).into(), Duration::from_secs(2));
+        assert!(reached.is_err(), "serve answered on {address}");
+    }
+}
+
+#[test]
+fn responses_carry_the_security_headers() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(stream, "GET /prepare/gather/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let head = response.split("\r\n\r\n").next().unwrap_or_default();
+    let csp = carebook::security::header_content_security_policy();
+    assert!(head.contains(&format!("Content-Security-Policy: {csp}\r\n")), "{head}");
+    assert!(head.contains("Referrer-Policy: no-referrer"), "{head}");
+    assert!(head.contains("X-Content-Type-Options: nosniff"), "{head}");
+    // The live-reload script is a file of the same origin, which the policy allows.
+    assert!(response.contains("<script src=/__carebook/live.js defer></script>"));
 }
 
 #[test]

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Fuzzes carebook's parsers with cargo-fuzz (libFuzzer), each target for a
+# number of seconds, one after another. Not part of CI: run it by hand or on a
+# schedule. Needs a nightly toolchain and `cargo install cargo-fuzz`.
+#
+#   bash scripts/fuzz.sh            # every target, 600 seconds each
+#   bash scripts/fuzz.sh 60         # every target, 60 seconds each
+#   bash scripts/fuzz.sh 300 markdown prompts
+#
+# New interesting inputs go to fuzz/work/<target>/ (git-ignored), so the
+# committed seeds in fuzz/corpus/<target>/ stay small. A crash is written to
+# fuzz/artifacts/<target>/; copy it to tests/fuzz_regressions/<target>/, fix
+# the bug, and `cargo test fuzz_regressions` replays it from then on.
+set -euo pipefail
+cd "$(dirname "$0")/../fuzz"
+
+seconds="${1:-600}"
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    targets=(front_matter site_config markdown prompts checklist)
+fi
+
+status=0
+for target in "${targets[@]}"; do
+    mkdir -p "work/$target"
+    echo "== $target: $seconds s"
+    # -max_len: carebook's pages are small; 64 KiB still covers long pages.
+    # -rss_limit_mb / -timeout: an input that needs more is a bug to fix.
+    if ! cargo +nightly fuzz run "$target" "work/$target" "corpus/$target" -- \
+        -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 2>&1 | tee "work/$target.log" | grep -E '^(stat::number_of_executed_units|==|SUMMARY|artifact_prefix|Test unit written)'; then
+        :
+    fi
+    if grep -q -E 'Test unit written|SUMMARY' "work/$target.log"; then
+        echo "!! $target found a problem: see fuzz/work/$target.log and fuzz/artifacts/$target/"
+        status=1
+    fi
+done
+exit "$status"
