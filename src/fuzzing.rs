@@ -16,9 +16,12 @@ use crate::frontmatter::{
 };
 use crate::markdown::{RouteTable, render_inline, render_with_shortcodes, slugify};
 
+/// A fuzz target: its name and the function it calls with each input.
+pub type FuzzTarget = (&'static str, fn(&str));
+
 /// The fuzz targets, by the name of their folder in `fuzz/corpus/` and
 /// `tests/fuzz_regressions/`.
-pub const TARGETS: &[(&str, fn(&str))] = &[
+pub const TARGETS: &[FuzzTarget] = &[
     ("front_matter", front_matter),
     ("site_config", site_config),
     ("markdown", markdown),

@@ -546,6 +546,7 @@ mod tests {
                 ..CommonMeta::default()
             },
             rendered: RenderedDoc { html: html.into(), ..RenderedDoc::default() },
+            lang: "en".into(),
         }
     }
 
