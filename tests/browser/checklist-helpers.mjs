@@ -120,12 +120,13 @@ export function rawIndexedDB(page, name) {
 export async function printToPdf(page, format) {
   const size = { letter: 'letter', a4: 'A4' }[format.toLowerCase()];
   assert.ok(size, `unknown paper format ${format}`);
+  // A constructed stylesheet, not a <style> element: the site's
+  // Content-Security-Policy (style-src 'self') blocks inline styles.
   await page.evaluate((css) => {
-    document.getElementById('test-page-size')?.remove();
-    const style = document.createElement('style');
-    style.id = 'test-page-size';
-    style.textContent = css;
-    document.head.append(style);
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets.filter((s) => !s.testPageSize), sheet];
+    sheet.testPageSize = true;
   }, `@page { size: ${size}; margin: 15mm; }`);
   return page.pdf({ format, preferCSSPageSize: true });
 }
