@@ -106,7 +106,14 @@ test('HTML and javascript: typed into journal fields stay text through reload, e
       assert.match(await importBackup(page, backup.text), /^Restored/);
       await page.reload();
       await openJournal(page, journalUrl());
-      await page.locator('.journal-entry').first().waitFor();
+      // The restored entry is reopened as the current one (its answers in the
+      // fields) or listed among the earlier entries.
+      await page.waitForFunction(
+        (payload) =>
+          document.querySelector('#p-held-back')?.value === payload ||
+          document.querySelector('[data-journal-entries]')?.textContent.includes(payload),
+        PAYLOADS[0],
+      );
       await assertInert(page, clean, 'after re-importing the backup');
       const restored = await page.locator('[data-journal-entries]').textContent();
       assert.ok(restored.includes(PAYLOADS[0]) || (await page.inputValue('#p-held-back')) === PAYLOADS[0]);
