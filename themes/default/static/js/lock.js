@@ -19,21 +19,22 @@
 // of "journal:" keys decrypt, writes encrypt. Other keys pass through.
 
 import { migrateRecord } from './storage.js';
+import { t } from './text.js';
 
-// Every string this script writes; the rest is in templates/prompts.html and partials/prompts.html.
+// Every string this script writes, from the theme's i18n files ([js.lock]);
+// the rest is in templates/prompts.html and partials/prompts.html ([lock]).
 const TEXT = {
-  wrong: 'That passphrase does not match. Check it and try again.',
-  empty: 'Type your passphrase first.',
-  short: 'Choose a passphrase of at least 8 characters.',
-  differ: 'The two passphrases are not the same. Type them again.',
-  working: 'Working… this takes a few seconds.',
-  locked: 'Your journal is locked. This page asks for the passphrase each time you open it.',
-  removed: 'The lock is removed: your journal is stored without a passphrase again.',
-  failed: (err) =>
-    `Not done: ${err?.name === 'QuotaExceededError' ? 'this device is out of storage space' : 'this browser would not store it'}. Your entries are safe; download a backup, then try again.`,
-  deleted: 'The locked journal is deleted. You can start again.',
-  damaged: 'This locked backup file is damaged: nothing was changed.',
-  cancelled: 'Nothing was changed.',
+  wrong: t('lock.wrong'),
+  empty: t('lock.empty'),
+  short: t('lock.short'),
+  differ: t('lock.differ'),
+  working: t('lock.working'),
+  locked: t('lock.locked'),
+  removed: t('lock.removed'),
+  failed: (err) => t(err?.name === 'QuotaExceededError' ? 'lock.failed_quota' : 'lock.failed'),
+  deleted: t('lock.deleted'),
+  damaged: t('lock.damaged'),
+  cancelled: t('lock.cancelled'),
 };
 
 export const LOCK_KEY = 'lock:journal';
