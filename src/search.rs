@@ -41,6 +41,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -162,24 +163,32 @@ pub fn build_search_index(docs: &[SearchDoc], lang: &str) -> Vec<u8> {
         terms: Vec::new(),
         postings: Vec::new(),
     };
+    // Cutting text into tokens is the slow part: done for every place in
+    // parallel, then merged in place order (so postings stay ascending).
+    let places: Vec<(usize, &Place)> = docs
+        .iter()
+        .enumerate()
+        .flat_map(|(doc_id, doc)| doc.places.iter().map(move |place| (doc_id, place)))
+        .collect();
+    let tokens: Vec<Vec<String>> = places
+        .par_iter()
+        .map(|(_, place)| tokenize(&format!("{} {}", place.heading, place.text)))
+        .collect();
+    index.docs.extend(docs.iter().map(|doc| (&doc.url, &doc.title)));
     let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for (doc_id, doc) in docs.iter().enumerate() {
-        index.docs.push((&doc.url, &doc.title));
-        for place in &doc.places {
-            let place_id = index.places.len() as u32;
-            let snippet = if place.snippet.is_empty() {
-                snippet_of(&place.text)
-            } else {
-                snippet_of(&place.snippet)
-            };
-            index.places.push((doc_id, &place.anchor, &place.heading, snippet));
-            let text = format!("{} {}", place.heading, place.text);
-            for token in tokenize(&text) {
-                let list = postings.entry(token).or_default();
-                // Places are visited in ascending order: a repeat is the last one.
-                if list.last() != Some(&place_id) {
-                    list.push(place_id);
-                }
+    for (place_id, ((doc_id, place), tokens)) in places.iter().zip(tokens).enumerate() {
+        let place_id = place_id as u32;
+        let snippet = if place.snippet.is_empty() {
+            snippet_of(&place.text)
+        } else {
+            snippet_of(&place.snippet)
+        };
+        index.places.push((*doc_id, &place.anchor, &place.heading, snippet));
+        for token in tokens {
+            let list = postings.entry(token).or_default();
+            // Places are visited in ascending order: a repeat is the last one.
+            if list.last() != Some(&place_id) {
+                list.push(place_id);
             }
         }
     }
@@ -242,6 +251,11 @@ fn snippet_of(text: &str) -> String {
 /// the vowel signs of Thai, Devanagari and other scripts are marks too,
 /// and removing them would merge different words.
 pub fn fold(text: &str) -> String {
+    // Most guidance is plain ASCII, where folding is lowercasing: the
+    // Unicode normalisation below was most of the time of a build.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     let lowered: String = text.nfkd().collect::<String>().to_lowercase();
     let mut stripped = String::with_capacity(lowered.len());
     for c in lowered.nfkd().filter(|&c| !is_diacritic(c)) {
@@ -295,7 +309,16 @@ fn is_word_char(c: char) -> bool {
 ///
 /// Everything else (spaces, punctuation, symbols) separates tokens.
 pub fn tokenize(text: &str) -> Vec<String> {
-    let folded = fold(text);
+    // Folded a word at a time, so that plain-ASCII words (most of them) skip
+    // Unicode normalisation; nothing combines across a space, so the result
+    // is that of folding the whole text.
+    let mut folded = String::with_capacity(text.len());
+    for (i, chunk) in text.split(' ').enumerate() {
+        if i > 0 {
+            folded.push(' ');
+        }
+        folded.push_str(&fold(chunk));
+    }
     let mut tokens = Vec::new();
     let mut word = String::new();
     let mut unspaced: Vec<char> = Vec::new();

@@ -92,7 +92,7 @@ const fail = (problems, label) => assert.deepEqual(problems, [], `${label}:\n  $
 const EXAMPLE_SAMPLE = [
   '/', '/prepare/', '/prepare/gather/', '/prepare/breathwork/', '/intention/set-your-intention/',
   '/after/reflect/', '/after/habit-tracker/', '/prepare/print/', '/print/', '/safety/', '/offline/',
-  '/es/', '/es/prepare/gather/', '/es/intention/set-your-intention/', '/es/after/neuroplasticity/', '/es/offline/',
+  '/es/', '/es/prepare/gather/', '/es/intention/set-your-intention/', '/es/after/neuroplasticity/',
 ];
 
 /** Runs `check(page, url)` on every page of `sites` (the example site's
