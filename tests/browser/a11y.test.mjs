@@ -114,43 +114,76 @@ async function everyPage(t, sites, check, options = {}, { sample = false } = {})
 }
 
 // ---------------------------------------------------------------------------
-// Tools: axe-core and the Nu Html Checker
+// Every page, one visit each: a fresh context and a page load cost more than
+// most checks, so each page is opened once (in dark mode) and looked at in
+// turn. Every problem found is reported, not only the first.
 
-test('axe-core finds no WCAG 2.2 A/AA violation on the fixture sites (light mode)', (t) =>
-  everyPage(
-    t,
-    fixtures(),
-    async (page, url, urlPath) => {
-      await openAndSettle(page, url);
-      const violations = await runAxe(page);
-      assert.equal(violations.length, 0, `\n${formatAxeViolations(violations, urlPath)}`);
-    },
-    { bypassCSP: true },
-  ));
-
-test('in dark mode every page changes colour and axe-core finds no violation', (t) =>
+test('every page: dark mode, axe-core, headings, landmarks, fields, the keyboard, target size and 320 px', (t) =>
   everyPage(
     t,
     SITES,
-    async (page, url, urlPath) => {
+    async (page, url, urlPath, site) => {
       await openAndSettle(page, url);
-      const colours = () =>
-        page.evaluate(() => {
-          const s = getComputedStyle(document.body);
-          return { background: s.backgroundColor, text: s.color };
-        });
-      const dark = await colours();
-      await page.emulateMedia({ colorScheme: 'light' });
-      const light = await colours();
-      assert.notEqual(dark.background, light.background, `${urlPath}: the background is the same in dark mode`);
-      assert.notEqual(dark.text, light.text, `${urlPath}: the text colour is the same in dark mode`);
-      await page.emulateMedia({ colorScheme: 'dark' });
-      const violations = await runAxe(page);
-      assert.equal(violations.length, 0, `\n${formatAxeViolations(violations, `${urlPath} (dark)`)}`);
+      const problems = [
+        ...(await darkModeProblems(page)),
+        // Light mode: axe on the fixture sites (site.test.mjs runs it on every example page).
+        ...(site === example() ? [] : (await runAxe(page)).map((v) => `axe: ${formatAxeViolations([v], urlPath)}`)),
+        ...(await headingProblems(page)).map((p) => `headings: ${p}`),
+        ...(await landmarkProblems(page)).map((p) => `landmarks: ${p}`),
+        ...(await fieldProblems(page)).map((p) => `fields: ${p}`),
+        ...(await keyboardProblems(page)).map((p) => `keyboard: ${p}`),
+      ];
+      if (site !== example()) problems.push(...(await skipLinkProblems(page, url)));
+      // Target size where fingers are used: a phone-sized viewport.
+      await page.setViewportSize({ width: 375, height: 740 });
+      problems.push(...(await targetSizeProblems(page)).map((p) => `target size: ${p}`));
+      await page.setViewportSize({ width: 320, height: 640 });
+      problems.push(...(await overflowProblems(page)).map((p) => `at 320 px: ${p}`));
+      fail(problems, url);
     },
     { bypassCSP: true, colorScheme: 'dark' },
     { sample: true },
   ));
+
+/** In dark mode the page changes colour and axe finds nothing; leaves the page in light mode. */
+async function darkModeProblems(page) {
+  const colours = () =>
+    page.evaluate(() => {
+      const s = getComputedStyle(document.body);
+      return { background: s.backgroundColor, text: s.color };
+    });
+  const dark = await colours();
+  const violations = await runAxe(page);
+  await page.emulateMedia({ colorScheme: 'light' });
+  const light = await colours();
+  return [
+    ...(dark.background === light.background ? ['dark mode: the background is the same as in light mode'] : []),
+    ...(dark.text === light.text ? ['dark mode: the text colour is the same as in light mode'] : []),
+    ...violations.map((v) => `axe in dark mode: ${formatAxeViolations([v], page.url())}`),
+  ];
+}
+
+/** Every Tab stop shows focus, nothing traps it, it starts at the skip link and reaches the footer. */
+async function keyboardProblems(page) {
+  const { stops, problems } = await walkFocus(page);
+  if (!(stops.length > 0 && stops[0].html.includes('skip-link'))) problems.push(`the first Tab stop is ${stops[0]?.html}`);
+  if (!stops.some((s) => s.inFooter)) problems.push('Tab never reached a link in the footer');
+  return problems;
+}
+
+/** From a fresh load, the skip link is the first Tab stop and moves focus to <main>. */
+async function skipLinkProblems(page, url) {
+  await openAndSettle(page, url);
+  await page.keyboard.press('Tab');
+  const first = await page.evaluate(() => ({
+    skip: document.activeElement?.matches('a.skip-link[href="#main"]'),
+    html: document.activeElement?.outerHTML.slice(0, 120),
+  }));
+  if (!first.skip) return [`the first Tab stop is not the skip link: ${first.html}`];
+  await page.keyboard.press('Enter');
+  const onMain = await page.evaluate(() => document.activeElement === document.querySelector('main'));
+  return onMain ? [] : ['the skip link did not move focus to <main>'];
+}
 
 test('the Nu Html Checker finds no error in the fixture sites', async () => {
   const files = (await Promise.all(fixtures().map((s) => htmlFiles(s.build.outDir)))).flat();
@@ -160,67 +193,7 @@ test('the Nu Html Checker finds no error in the fixture sites', async () => {
 });
 
 // ---------------------------------------------------------------------------
-// Structure: headings, landmarks, fields, target size
-
-test('headings, landmarks, form fields and target sizes', (t) =>
-  everyPage(
-    t,
-    SITES,
-    async (page, url) => {
-      await openAndSettle(page, url);
-      const problems = [
-        ...(await headingProblems(page)).map((p) => `headings: ${p}`),
-        ...(await landmarkProblems(page)).map((p) => `landmarks: ${p}`),
-        ...(await fieldProblems(page)).map((p) => `fields: ${p}`),
-      ];
-      // Target size where fingers are used: a phone-sized viewport.
-      await page.setViewportSize({ width: 375, height: 740 });
-      problems.push(...(await targetSizeProblems(page)).map((p) => `target size: ${p}`));
-      fail(problems, url);
-    },
-    {},
-    { sample: true },
-  ));
-
-// ---------------------------------------------------------------------------
-// The keyboard
-
-test('the skip link is the first Tab stop and moves focus to <main> (fixture sites)', (t) =>
-  everyPage(t, fixtures(), async (page, url) => {
-    await openAndSettle(page, url);
-    await page.keyboard.press('Tab');
-    const first = await page.evaluate(() => ({
-      skip: document.activeElement?.matches('a.skip-link[href="#main"]'),
-      html: document.activeElement?.outerHTML.slice(0, 120),
-    }));
-    assert.ok(first.skip, `the first Tab stop is not the skip link: ${first.html}`);
-    await page.keyboard.press('Enter');
-    assert.ok(await page.evaluate(() => document.activeElement === document.querySelector('main')), 'focus did not move to <main>');
-  }));
-
-test('every Tab stop shows focus, nothing traps it, and it reaches the footer', (t) =>
-  everyPage(t, SITES, async (page, url) => {
-    await openAndSettle(page, url);
-    const { stops, problems } = await walkFocus(page);
-    fail(problems, url);
-    assert.ok(stops.length > 0 && stops[0].html.includes('skip-link'), `${url}: the first Tab stop is ${stops[0]?.html}`);
-    assert.ok(stops.some((s) => s.inFooter), `${url}: Tab never reached a link in the footer`);
-  }, {}, { sample: true }));
-
-// ---------------------------------------------------------------------------
-// Reflow, zoom, motion
-
-test('at 320 px no page scrolls sideways or cuts text off', (t) =>
-  everyPage(
-    t,
-    SITES,
-    async (page, url) => {
-      await openAndSettle(page, url);
-      fail(await overflowProblems(page), url);
-    },
-    { viewport: { width: 320, height: 640 } },
-    { sample: true },
-  ));
+// Zoom, motion
 
 // A 1280 x 800 window zoomed to 200 % lays out like a 640 x 400 CSS px
 // viewport with two device pixels per CSS pixel: that is what is emulated.
@@ -328,11 +301,12 @@ test('a brand colour that makes text unreadable stops the build; the shade it su
     assert.equal(built.status, 0, `the suggested shades ${shades} were refused:\n${built.stderr}`);
     const server = await startServer(out);
     try {
+      const urlPaths = await sitemapPaths(out);
       for (const colorScheme of ['light', 'dark']) {
-        for (const urlPath of await sitemapPaths(out)) {
-          await withPage(
-            browser,
-            async ({ page }) => {
+        await withPage(
+          browser,
+          async ({ page }) => {
+            for (const urlPath of urlPaths) {
               await openAndSettle(page, server.url(urlPath));
               // Draw every state that uses the brand colour: ticked boxes, a chosen scale value.
               for (const box of (await page.locator('form[data-checklist] input[type="checkbox"]').all()).slice(0, 3)) {
@@ -342,10 +316,10 @@ test('a brand colour that makes text unreadable stops the build; the shade it su
               if (await radio.count()) await radio.check();
               const violations = await runAxe(page);
               assert.equal(violations.length, 0, `\n${formatAxeViolations(violations, `${urlPath} (${colorScheme}, ${shades})`)}`);
-            },
-            { bypassCSP: true, colorScheme },
-          );
-        }
+            }
+          },
+          { bypassCSP: true, colorScheme },
+        );
       }
     } finally {
       await server.close();

@@ -51,7 +51,8 @@ test('the switcher takes the patient to the Spanish journal, with what they wrot
     // Written by journal.js, from the Spanish words.
     assert.match(await page.locator('.journal-current').innerText(), /^Su entrada del /);
     await page.getByRole('button', { name: 'Empezar una entrada nueva' }).click();
-    assert.equal(await page.locator('.journal-current').innerText(), 'Una entrada nueva.');
+    // Starting an entry saves the open one first: the heading changes after that.
+    await page.waitForFunction(() => document.querySelector('.journal-current').textContent === 'Una entrada nueva.');
     await field.fill('Viejas preocupaciones');
     await waitForStored(page, INTENTION, 'held-back', 'Viejas preocupaciones');
     assert.match(await page.locator('.journal-saved').innerText(), /^Guardado en este dispositivo a las \d{2}:\d{2}\.$/);

@@ -97,110 +97,93 @@ test('the sitemap lists every built page', async () => {
   assert.ok(pages.includes(basePath), `the home page ${basePath} is not in sitemap.xml`);
 });
 
-test('every page loads with status 200, one <h1>, a title and a meta description', async (t) => {
-  for (const urlPath of pages) {
-    await t.test(urlPath, () =>
-      withPage(browser, async ({ page }) => {
-        const response = await visit(page, urlPath);
-        assert.equal(response.status(), 200, `${urlPath} answered ${response.status()}`);
-        const facts = await page.evaluate(() => ({
-          h1: document.querySelectorAll('h1').length,
-          title: document.title.trim(),
-          descriptions: [...document.querySelectorAll('meta[name="description"]')].map((m) =>
-            (m.getAttribute('content') || '').trim(),
-          ),
-        }));
-        assert.equal(facts.h1, 1, `${urlPath} has ${facts.h1} <h1> elements, expected exactly 1`);
-        assert.notEqual(facts.title, '', `${urlPath} has an empty <title>`);
-        assert.equal(facts.descriptions.length, 1, `${urlPath} has ${facts.descriptions.length} meta descriptions`);
-        assert.notEqual(facts.descriptions[0], '', `${urlPath} has an empty meta description`);
-      }),
-    );
-  }
-});
-
-test('the skip link is the first Tab stop and moves focus to <main>', async (t) => {
-  for (const urlPath of pages) {
-    await t.test(urlPath, () =>
-      withPage(browser, async ({ page }) => {
-        await visit(page, urlPath);
-        await page.keyboard.press('Tab');
-        const first = await page.evaluate(() => {
-          const el = document.activeElement;
-          const href = el?.getAttribute('href') || '';
-          const id = href.startsWith('#') ? decodeURIComponent(href.slice(1)) : null;
-          const target = id ? document.getElementById(id) : null;
-          const box = el?.getBoundingClientRect();
-          return {
-            tag: el?.tagName.toLowerCase(),
-            html: el?.outerHTML.slice(0, 200),
-            href,
-            targetIsMain: !!target && target === document.querySelector('main'),
-            visible:
-              !!box && box.width >= 1 && box.height >= 1 && box.bottom > 0 && box.right > 0 &&
-              box.top < window.innerHeight && box.left < window.innerWidth,
-          };
-        });
-        assert.equal(first.tag, 'a', `the first Tab stop on ${urlPath} is not a link: ${first.html}`);
-        assert.ok(first.targetIsMain, `the first link on ${urlPath} does not point at <main>: ${first.html}`);
-        assert.ok(first.visible, `the skip link on ${urlPath} is not visible when focused: ${first.html}`);
-
-        await page.keyboard.press('Enter');
-        const focused = await page.evaluate(() => ({
-          isMain: document.activeElement === document.querySelector('main'),
-          html: document.activeElement?.outerHTML.slice(0, 120),
-        }));
-        assert.ok(focused.isMain, `activating the skip link on ${urlPath} focuses ${focused.html}, not <main>`);
-      }),
-    );
-  }
-});
-
-test('no page scrolls horizontally at 320 px', async (t) => {
+// One visit per page runs every per-page check: a fresh context, a page
+// load and the scripts' start-up cost more than the checks themselves.
+test('every page: status 200, one <h1>, a title and description, the skip link first, no axe violation, no sideways scroll at 320 px', async (t) => {
   for (const urlPath of pages) {
     await t.test(urlPath, () =>
       withPage(
         browser,
         async ({ page }) => {
-          await visit(page, urlPath);
-          const m = await page.evaluate(() => {
-            const root = document.documentElement;
-            const limit = root.clientWidth;
-            // The deepest elements that stick out, to say what to fix.
-            const wide = [...document.body.querySelectorAll('*')]
-              .filter((el) => el.getBoundingClientRect().right > limit + 0.5)
-              .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > limit + 0.5))
-              .slice(0, 5)
-              .map((el) => `${el.outerHTML.slice(0, 100)} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
-            return { scrollWidth: root.scrollWidth, clientWidth: limit, wide };
-          });
-          assert.ok(
-            m.scrollWidth <= m.clientWidth,
-            `${urlPath} is ${m.scrollWidth}px wide in a ${m.clientWidth}px viewport; too wide:\n  ${m.wide.join('\n  ')}`,
-          );
-        },
-        { viewport: { width: 320, height: 640 } },
-      ),
-    );
-  }
-});
-
-test('axe-core finds no WCAG 2.2 A/AA violation', async (t) => {
-  for (const urlPath of pages) {
-    await t.test(urlPath, () =>
-      withPage(
-        browser,
-        async ({ page }) => {
-          await visit(page, urlPath);
+          const response = await visit(page, urlPath);
+          assert.equal(response.status(), 200, `${urlPath} answered ${response.status()}`);
+          await assertTitleAndDescription(page, urlPath);
+          await assertSkipLinkFirst(page, urlPath);
           const violations = await runAxe(page);
           assert.equal(violations.length, 0, `\n${formatAxeViolations(violations, urlPath)}`);
+          await page.setViewportSize({ width: 320, height: 640 });
+          await assertNoSidewaysScroll(page, urlPath);
         },
-        // axe is injected as an inline script, which a strict CSP would block.
+        // axe is injected as an inline script, which the strict CSP would
+        // block; csp.test.mjs checks every page under the CSP.
         { bypassCSP: true },
       ),
     );
   }
 });
+
+async function assertTitleAndDescription(page, urlPath) {
+  const facts = await page.evaluate(() => ({
+    h1: document.querySelectorAll('h1').length,
+    title: document.title.trim(),
+    descriptions: [...document.querySelectorAll('meta[name="description"]')].map((m) =>
+      (m.getAttribute('content') || '').trim(),
+    ),
+  }));
+  assert.equal(facts.h1, 1, `${urlPath} has ${facts.h1} <h1> elements, expected exactly 1`);
+  assert.notEqual(facts.title, '', `${urlPath} has an empty <title>`);
+  assert.equal(facts.descriptions.length, 1, `${urlPath} has ${facts.descriptions.length} meta descriptions`);
+  assert.notEqual(facts.descriptions[0], '', `${urlPath} has an empty meta description`);
+}
+
+/** The first Tab stop is a visible link to <main>, and following it focuses <main>. */
+async function assertSkipLinkFirst(page, urlPath) {
+  await page.keyboard.press('Tab');
+  const first = await page.evaluate(() => {
+    const el = document.activeElement;
+    const href = el?.getAttribute('href') || '';
+    const id = href.startsWith('#') ? decodeURIComponent(href.slice(1)) : null;
+    const target = id ? document.getElementById(id) : null;
+    const box = el?.getBoundingClientRect();
+    return {
+      tag: el?.tagName.toLowerCase(),
+      html: el?.outerHTML.slice(0, 200),
+      href,
+      targetIsMain: !!target && target === document.querySelector('main'),
+      visible:
+        !!box && box.width >= 1 && box.height >= 1 && box.bottom > 0 && box.right > 0 &&
+        box.top < window.innerHeight && box.left < window.innerWidth,
+    };
+  });
+  assert.equal(first.tag, 'a', `the first Tab stop on ${urlPath} is not a link: ${first.html}`);
+  assert.ok(first.targetIsMain, `the first link on ${urlPath} does not point at <main>: ${first.html}`);
+  assert.ok(first.visible, `the skip link on ${urlPath} is not visible when focused: ${first.html}`);
+
+  await page.keyboard.press('Enter');
+  const focused = await page.evaluate(() => ({
+    isMain: document.activeElement === document.querySelector('main'),
+    html: document.activeElement?.outerHTML.slice(0, 120),
+  }));
+  assert.ok(focused.isMain, `activating the skip link on ${urlPath} focuses ${focused.html}, not <main>`);
+}
+
+async function assertNoSidewaysScroll(page, urlPath) {
+  const m = await page.evaluate(() => {
+    const root = document.documentElement;
+    const limit = root.clientWidth;
+    // The deepest elements that stick out, to say what to fix.
+    const wide = [...document.body.querySelectorAll('*')]
+      .filter((el) => el.getBoundingClientRect().right > limit + 0.5)
+      .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > limit + 0.5))
+      .slice(0, 5)
+      .map((el) => `${el.outerHTML.slice(0, 100)} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
+    return { scrollWidth: root.scrollWidth, clientWidth: limit, wide };
+  });
+  assert.ok(
+    m.scrollWidth <= m.clientWidth,
+    `${urlPath} is ${m.scrollWidth}px wide in a ${m.clientWidth}px viewport; too wide:\n  ${m.wide.join('\n  ')}`,
+  );
+}
 
 test('the Nu Html Checker finds no error in the built HTML', async () => {
   const files = await htmlFiles(site.outDir);

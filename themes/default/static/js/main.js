@@ -94,7 +94,9 @@ async function setUpServiceWorker() {
     if (navigator.onLine) console.error('carebook: could not save this guide for offline use.', error);
     return;
   }
-  watchForUpdates(registration);
+  // Privacy extensions and automation tools that block workers replace
+  // register() with one that resolves to nothing.
+  if (registration) watchForUpdates(registration);
 }
 
 /**
