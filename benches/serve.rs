@@ -16,7 +16,9 @@
 //! the server's 10 ms debounce and the file-system notification.
 //!
 //! Sizes: `cargo bench --bench serve -- 1000` or `CAREBOOK_BENCH_PAGES`;
-//! `CAREBOOK_BENCH_RUNS` (default 15) edits of each kind. `TMPDIR=/dev/shm`
+//! `CAREBOOK_BENCH_RUNS` (default 15) edits of each kind;
+//! `CAREBOOK_BENCH_ONE_LANGUAGE=1` leaves out the example's Spanish (each
+//! page is otherwise rendered twice: a 1,000-page site is 2,000 pages). `TMPDIR=/dev/shm`
 //! leaves the disk out. Goals live here, never in timed tests.
 
 use std::io::{BufRead, BufReader, Read as _, Write as _};

@@ -14,9 +14,14 @@
 //! 9. `write_output`  stage beside the output folder, then swap it in
 //!
 //! Stages 3-8 are pure ([`render_output`]); `serve` and `check` reuse them.
+//! A preview (`serve`) skips minifying, the service worker and the search
+//! index (built when fetched), and reuses the Markdown and template output
+//! its last build had for unchanged inputs (`render_memo`).
 //! Content problems are collected from every stage and reported together.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::Tera;
@@ -38,7 +43,13 @@ use crate::output::{OutputSet, write_output};
 use crate::postprocess::minify_output;
 use crate::prompts::parse_prompts;
 use crate::render::{Alternates, RenderInput, load_templates, render_site, template_names};
-use crate::search::{INDEX_FILE, build_search_index, search_documents, search_index_path};
+use crate::render_memo::{
+    DocumentKey, RenderMemo, RenderedBody, document_fingerprint, inputs_fingerprint,
+    routes_fingerprint,
+};
+use crate::search::{
+    DeferredIndex, INDEX_FILE, build_search_index, search_documents, search_index_path,
+};
 use crate::security::add_headers_file;
 use crate::sitemap::{render_robots, render_sitemap};
 use crate::validate::{check_translations, validate_site};
@@ -62,6 +73,13 @@ pub struct SiteBuild {
     pub warnings: Vec<Diagnostic>,
     /// Sections and pages rendered.
     pub page_count: usize,
+    /// A preview's search indexes, built when first fetched (`serve`); a
+    /// published build has them in `files`.
+    pub deferred_search: Vec<DeferredIndex>,
+    /// A preview's fingerprint of each rendered page (`render_memo`).
+    pub fingerprints: HashMap<String, u64>,
+    /// A preview's rendered body of each document (`render_memo`).
+    pub documents: HashMap<DocumentKey, Arc<RenderedBody>>,
 }
 
 /// What a successful `build` did.
@@ -103,28 +121,33 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// Runs the pure stages: from read files to the finished, minified output.
 pub fn render_output(config: &Config, sources: Sources) -> Result<SiteBuild, BuildError> {
     let templates = load_templates(sources.templates.values())?;
-    render_output_with(config, &sources, &templates, Purpose::Publish)
+    render_output_with(config, &sources, &templates, Purpose::Publish, None)
 }
 
-/// Whether to minify HTML and write the service worker. `serve` skips both:
-/// a preview needs no smaller files, its pages never register the worker,
-/// and the two are most of the time of a rebuild.
+/// Whether to minify HTML, write the service worker and index the pages
+/// for search now. `serve` skips all three: a preview needs no smaller
+/// files, its pages never register the worker, its search indexes are
+/// built when first fetched, and the three are most of the time of a
+/// rebuild.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     /// `carebook build`: minified, with the service worker.
     Publish,
-    /// `carebook serve`: as rendered, without the service worker.
+    /// `carebook serve`: as rendered, without the service worker, the search
+    /// indexes deferred ([`SiteBuild::deferred_search`]).
     Preview,
 }
 
 /// [`render_output`] for publishing or for a preview, with templates
 /// already compiled from `sources.templates` (`serve` keeps them between
-/// rebuilds when no template changed).
+/// rebuilds when no template changed). A preview copies each page whose
+/// fingerprint is unchanged from `memo`, the last preview.
 pub fn render_output_with(
     config: &Config,
     sources: &Sources,
     tera: &Tera,
     purpose: Purpose,
+    memo: Option<&RenderMemo>,
 ) -> Result<SiteBuild, BuildError> {
     let mut diagnostics = sources.diagnostics.clone();
     let (docs, unparsed) = parse_all(&sources.content, config.include_drafts, &mut diagnostics);
@@ -135,13 +158,16 @@ pub fn render_output_with(
     diagnostics.extend(text_diagnostics);
 
     let names = template_names(tera);
+    let mut documents = HashMap::new();
+    let preview = purpose == Purpose::Preview;
     let sites: Vec<Option<Site>> = config
         .languages
         .iter()
         .map(|language| {
             let tree =
                 LanguageTree { config, code: &language.code, docs: &docs, unparsed: &unparsed };
-            build_language(&tree, &names, &mut diagnostics)
+            let memo = Memo { last: memo, keep: preview.then_some(&mut documents) };
+            build_language(&tree, &names, memo, &mut diagnostics)
         })
         .collect();
     if let [Some(original), others @ ..] = sites.as_slice() {
@@ -172,6 +198,12 @@ pub fn render_output_with(
 
     let alternates = Alternates::of(&sites, config);
     let mut files = OutputSet::new();
+    let mut index_paths = Vec::with_capacity(sites.len());
+    let mut fingerprints = HashMap::new();
+    let fingerprint_base = match purpose {
+        Purpose::Publish => None,
+        Purpose::Preview => Some(inputs_fingerprint(config, sources)),
+    };
     for (site, text) in sites.iter().zip(&texts) {
         let mut tera = tera.clone();
         tera.register_function("t", TextFunction(text.clone()));
@@ -182,14 +214,21 @@ pub fn render_output_with(
             logo_url: &assets.logo_url,
             text,
             alternates: &alternates,
+            fingerprint_base,
+            memo,
         };
-        files.extend(render_site(site, &input)?);
+        let rendered = render_site(site, &input)?;
+        files.extend(rendered.files);
+        fingerprints.extend(rendered.fingerprints);
         // Each language's index beside its home page: `search-index.json`,
         // `es/search-index.json`.
         let home = config.language_base_path(&site.language);
         let prefix = home.strip_prefix(config.base_path.as_str()).unwrap_or_default();
-        let index = build_search_index(&search_documents(site), &site.language);
-        files.insert(search_index_path(prefix), index);
+        let path = search_index_path(prefix);
+        if purpose == Purpose::Publish {
+            files.insert(path.clone(), build_search_index(&search_documents(site), &site.language));
+        }
+        index_paths.push(path);
     }
     files.extend(assets.files);
     files.insert("sitemap.xml".into(), render_sitemap(&sites, &alternates, config).into_bytes());
@@ -202,10 +241,20 @@ pub fn render_output_with(
         }
         Purpose::Preview => add_manifest(&mut files, config),
     }
+    let page_count = sites.iter().map(|s| s.sections.len() + s.pages.len()).sum();
+    let deferred_search = match purpose {
+        Purpose::Publish => Vec::new(),
+        Purpose::Preview => {
+            index_paths.into_iter().zip(sites).map(|(p, s)| DeferredIndex::new(p, s)).collect()
+        }
+    };
     Ok(SiteBuild {
         files,
         warnings: diagnostics,
-        page_count: sites.iter().map(|s| s.sections.len() + s.pages.len()).sum(),
+        page_count,
+        deferred_search,
+        fingerprints,
+        documents,
     })
 }
 
@@ -218,6 +267,13 @@ struct LanguageTree<'a> {
     unparsed: &'a [String],
 }
 
+/// A preview's memo of rendered documents: the last one's, to reuse, and
+/// where to keep this one's.
+struct Memo<'a> {
+    last: Option<&'a RenderMemo>,
+    keep: Option<&'a mut HashMap<DocumentKey, Arc<RenderedBody>>>,
+}
+
 /// Stages 4 to 6 for one language: every page of the default language,
 /// each replaced by its translation where there is one, published under
 /// the language's base path (`/es/`). Content paths stay the original's,
@@ -225,6 +281,7 @@ struct LanguageTree<'a> {
 fn build_language(
     tree: &LanguageTree,
     template_names: &std::collections::BTreeSet<String>,
+    memo: Memo,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Site> {
     let config = tree.config;
@@ -248,13 +305,16 @@ fn build_language(
             routes.entry(path.clone()).or_insert(url);
         }
     }
-    let rendered: Vec<RenderedDocument> = docs
-        .into_par_iter()
-        .map(|doc| {
-            let (rendered, worksheet) = render_document(&doc, &routes);
-            (doc, rendered, worksheet)
-        })
-        .collect();
+    let rendered: Vec<RenderedDocument> = match memo.keep {
+        None => docs
+            .into_par_iter()
+            .map(|doc| {
+                let (rendered, worksheet) = render_document(&doc, &routes);
+                (doc, rendered, worksheet)
+            })
+            .collect(),
+        Some(keep) => render_documents_memoised(docs, &routes, tree.code, memo.last, keep),
+    };
     for (_, doc, _) in &rendered {
         diagnostics.extend(doc.diagnostics.iter().cloned());
     }
@@ -269,6 +329,39 @@ fn build_language(
             None
         }
     }
+}
+
+/// [`render_document`] for a preview: a document whose fingerprint (its
+/// text, front matter and the routes) is unchanged since `last` reuses its
+/// body from there. Every document's body is kept in `keep` for the next.
+fn render_documents_memoised(
+    docs: Vec<ParsedDoc>,
+    routes: &RouteTable,
+    code: &str,
+    last: Option<&RenderMemo>,
+    keep: &mut HashMap<DocumentKey, Arc<RenderedBody>>,
+) -> Vec<RenderedDocument> {
+    let routes_hash = routes_fingerprint(routes);
+    let rendered: Vec<(RenderedDocument, DocumentKey, Arc<RenderedBody>)> = docs
+        .into_par_iter()
+        .map(|doc| {
+            let key = (code.to_string(), doc.content_path.clone());
+            let fingerprint = document_fingerprint(&doc, routes_hash);
+            let body =
+                last.and_then(|last| last.document(&key, fingerprint)).unwrap_or_else(|| {
+                    let (rendered, worksheet) = render_document(&doc, routes);
+                    Arc::new(RenderedBody { fingerprint, rendered, worksheet })
+                });
+            ((doc, body.rendered.clone(), body.worksheet.clone()), key, body)
+        })
+        .collect();
+    rendered
+        .into_iter()
+        .map(|(document, key, body)| {
+            keep.insert(key, body);
+            document
+        })
+        .collect()
 }
 
 /// Stage 4 for one document: guidance is Markdown (with shortcodes);

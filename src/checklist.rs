@@ -142,6 +142,7 @@ pub fn parse_checklist(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Ch
             }
         }
         warn_about_loose_text(doc, &plain_items, start, end, &mut rendered);
+        warn_about_text_after_items(doc, &group_items, &plain_items, end, &mut rendered);
         checklist.groups.push(group);
     }
     if checklist.item_count() == 0 && !rendered.diagnostics.iter().any(Diagnostic::is_error) {
@@ -204,6 +205,40 @@ fn warn_about_loose_text(
                 "this list item has no [ ] box, so it is not part of the checklist",
             )
             .with_hint("write it as - [ ] ..., or move it before the first item"),
+        );
+    }
+}
+
+/// Text after a group's first item that is in no item (a paragraph
+/// between items, or after the last) is not shown: say so rather than
+/// drop it without a word.
+fn warn_about_text_after_items(
+    doc: &ParsedDoc,
+    items: &[ItemAt],
+    plain_items: &[usize],
+    end: usize,
+    rendered: &mut RenderedDoc,
+) {
+    let gaps = items.iter().enumerate().map(|(i, item)| {
+        let next = items.get(i + 1).map_or(end, |n| n.start);
+        (item.end, next.max(item.end))
+    });
+    for (from, to) in gaps {
+        let gap = &doc.body[from..to];
+        let Some(skipped) = gap.find(|c: char| !c.is_whitespace()) else { continue };
+        let offset = from + skipped;
+        if plain_items.contains(&offset) {
+            continue; // already reported as a list item without a box
+        }
+        rendered.diagnostics.push(
+            Diagnostic::warning(
+                &doc.display_path,
+                doc.position_of(offset),
+                "this text follows the checklist's items, so it is not shown",
+            )
+            .with_hint(
+                "move it above the first item, or indent it under an item to make it that item's note",
+            ),
         );
     }
 }
@@ -290,6 +325,27 @@ mod tests {
             body: body.into(),
             body_first_line: 5,
         }
+    }
+
+    #[test]
+    fn text_after_the_items_is_a_warning_naming_its_line() {
+        let body = "Intro.\n\n- [ ] Blanket\n- [ ] Water\n\nThis paragraph is lost.\n";
+        let (rendered, checklist) = parse_checklist(&doc(body), &RouteTable::new());
+        assert_eq!(checklist.item_count(), 2);
+        let warnings: Vec<_> = rendered.diagnostics.iter().filter(|d| !d.is_error()).collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].message.contains("not shown"));
+        assert_eq!(
+            warnings[0].position.line,
+            doc(body).position_of(body.find("This").unwrap()).line
+        );
+    }
+
+    #[test]
+    fn notes_and_blank_lines_between_items_are_not_loose_text() {
+        let body = "- [ ] Blanket\n  A warm one.\n\n- [ ] Water\n\n## More\n\n- [ ] Mask\n";
+        let (rendered, _) = parse_checklist(&doc(body), &RouteTable::new());
+        assert!(rendered.diagnostics.is_empty(), "{:?}", rendered.diagnostics);
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod postprocess;
 pub mod prompts;
 pub mod readability;
 pub mod render;
+pub mod render_memo;
 pub mod search;
 pub mod security;
 pub mod serve;

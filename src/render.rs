@@ -21,6 +21,7 @@ use crate::i18n::UiText;
 use crate::markdown::{Heading, embed_marker};
 use crate::model::{Entry, Page, PageId, Section, SectionId, Site};
 use crate::output::OutputSet;
+use crate::render_memo::{RenderMemo, hash_json, render_fingerprint};
 use crate::worksheets::{PrintPack, WorksheetContext, print_packs, worksheet_context};
 
 /// Templates every theme must provide.
@@ -272,37 +273,68 @@ pub struct RenderInput<'a> {
     /// The theme's words in the site's language.
     pub text: &'a UiText,
     pub alternates: &'a Alternates,
+    /// A preview's fingerprint of the inputs (`render_memo`): each page
+    /// rendered gets a fingerprint; `None` in a build.
+    pub fingerprint_base: Option<u64>,
+    /// The last preview's pages: one whose fingerprint is unchanged is
+    /// copied from there instead of rendered.
+    pub memo: Option<&'a RenderMemo>,
 }
 
+/// The pages of one language, with their fingerprints in a preview.
+#[derive(Debug, Default)]
+pub struct RenderedSite {
+    pub files: OutputSet,
+    /// Output path -> fingerprint, for the next preview's [`RenderMemo`].
+    pub fingerprints: Vec<(String, u64)>,
+}
+
+/// One rendered file: output path, bytes, fingerprint (in a preview).
+type RenderedFile = (String, Vec<u8>, Option<u64>);
+
 /// Renders the HTML of every section and page, and the 404 page.
-pub fn render_site(site: &Site, input: &RenderInput) -> Result<OutputSet, BuildError> {
+pub fn render_site(site: &Site, input: &RenderInput) -> Result<RenderedSite, BuildError> {
     let site_value = tera::to_value(site_context(site, input)).map_err(|err| {
         BuildError::TemplateRender { name: "-".into(), page: "site".into(), source: err.into() }
     })?;
+    let fingerprint_base = input.fingerprint_base.map(|base| {
+        let mut hasher = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&base, &mut hasher);
+        hash_json(&site_value, &mut hasher);
+        std::hash::Hasher::finish(&hasher)
+    });
     let renderer = Renderer {
         site,
         input,
         site_value,
+        fingerprint_base,
         packs: print_packs(site),
         place_in_section: place_in_section(site),
     };
 
-    let sections: Vec<(String, Vec<u8>)> = (0..site.sections.len())
+    let sections: Vec<RenderedFile> = (0..site.sections.len())
         .into_par_iter()
         .map(|id| renderer.render_section(id))
         .collect::<Result<_, _>>()?;
-    let pages: Vec<(String, Vec<u8>)> = site
+    let pages: Vec<RenderedFile> = site
         .pages
         .par_iter()
         .enumerate()
         .map(|(id, page)| renderer.render_page(id, page))
         .collect::<Result<_, _>>()?;
-    let packs: Vec<(String, Vec<u8>)> = renderer
+    let packs: Vec<RenderedFile> = renderer
         .packs
         .par_iter()
         .map(|pack| renderer.render_pack(pack))
         .collect::<Result<_, _>>()?;
-    let mut output: OutputSet = sections.into_iter().chain(pages).chain(packs).collect();
+    let mut fingerprints = Vec::new();
+    let mut output = OutputSet::new();
+    for (path, bytes, fingerprint) in sections.into_iter().chain(pages).chain(packs) {
+        if let Some(fingerprint) = fingerprint {
+            fingerprints.push((path.clone(), fingerprint));
+        }
+        output.insert(path, bytes);
+    }
     // One 404 page, at the root, in the default language: hosts serve
     // only that one.
     if site.language == input.config.language {
@@ -317,13 +349,15 @@ pub fn render_site(site: &Site, input: &RenderInput) -> Result<OutputSet, BuildE
             renderer.render("offline.html", "offline.html", &url, &versions, |_| Ok(()))?;
         output.insert(renderer.output_path(&url), offline);
     }
-    Ok(output)
+    Ok(RenderedSite { files: output, fingerprints })
 }
 
 struct Renderer<'a> {
     site: &'a Site,
     input: &'a RenderInput<'a>,
     site_value: tera::Value,
+    /// The inputs' and this language's site context's fingerprint, in a preview.
+    fingerprint_base: Option<u64>,
     packs: Vec<PrintPack<'a>>,
     /// Each page's index among its section's pages (for previous/next),
     /// computed once: searching per page is quadratic in section size.
@@ -341,7 +375,7 @@ fn place_in_section(site: &Site) -> Vec<usize> {
 }
 
 impl Renderer<'_> {
-    fn render_section(&self, id: SectionId) -> Result<(String, Vec<u8>), BuildError> {
+    fn render_section(&self, id: SectionId) -> Result<RenderedFile, BuildError> {
         let section = &self.site.sections[id];
         let entry = &section.entry;
         let default = if id == self.site.root { "index.html" } else { "section.html" };
@@ -349,15 +383,15 @@ impl Renderer<'_> {
         let context = self.section_context(section, id)?;
         let versions = self.input.alternates.of_path(&entry.content_path);
         let source = entry.display_path.to_string_lossy();
-        let html = self.render(template, &source, &entry.url, versions, |c| {
+        let path = self.output_path(&entry.url);
+        self.render_file(path, template, &source, &entry.url, versions, |c| {
             c.insert("section", &context);
             self.insert_entry_language(entry, c);
             Ok(())
-        })?;
-        Ok((self.output_path(&entry.url), html))
+        })
     }
 
-    fn render_page(&self, id: PageId, page: &Page) -> Result<(String, Vec<u8>), BuildError> {
+    fn render_page(&self, id: PageId, page: &Page) -> Result<RenderedFile, BuildError> {
         let entry = &page.entry;
         let default = match page.kind {
             PageKind::Guidance => "page.html",
@@ -369,18 +403,18 @@ impl Renderer<'_> {
         let worksheet = worksheet_context(self.site, page);
         let versions = self.input.alternates.of_path(&entry.content_path);
         let source = entry.display_path.to_string_lossy();
-        let html = self.render(template, &source, &entry.url, versions, |c| {
+        let path = self.output_path(&entry.url);
+        self.render_file(path, template, &source, &entry.url, versions, |c| {
             c.insert("page", &context);
             if let Some(worksheet) = &worksheet {
                 worksheet.insert_into(c);
             }
             self.insert_entry_language(entry, c);
             Ok(())
-        })?;
-        Ok((self.output_path(&entry.url), html))
+        })
     }
 
-    fn render_pack(&self, pack: &PrintPack) -> Result<(String, Vec<u8>), BuildError> {
+    fn render_pack(&self, pack: &PrintPack) -> Result<RenderedFile, BuildError> {
         let section = &self.site.sections[pack.section].entry;
         let text = self.input.text;
         let title = if pack.section == self.site.root {
@@ -406,13 +440,13 @@ impl Renderer<'_> {
         let source = format!("the print pack of {}", section.display_path.display());
         let versions =
             Alternates::with_suffix(self.input.alternates.of_path(&section.content_path), "print/");
-        let html = self.render("print-pack.html", &source, &pack.url, &versions, |c| {
+        let path = self.output_path(&pack.url);
+        self.render_file(path, "print-pack.html", &source, &pack.url, &versions, |c| {
             c.insert("pack", &context);
             // Untranslated worksheets keep the default language's text.
             self.insert_entry_language(section, c);
             Ok(())
-        })?;
-        Ok((self.output_path(&pack.url), html))
+        })
     }
 
     /// The body HTML with each shortcode marker replaced by its worksheet,
@@ -438,6 +472,33 @@ impl Renderer<'_> {
         Ok(Cow::Owned(html))
     }
 
+    /// [`Self::render`] for a file of the output at `path`; in a preview,
+    /// copied from the last one when its fingerprint is unchanged.
+    fn render_file(
+        &self,
+        path: String,
+        template: &str,
+        source: &str,
+        url: &str,
+        versions: &[LanguageLink],
+        fill: impl FnOnce(&mut tera::Context) -> Result<(), tera::Error>,
+    ) -> Result<RenderedFile, BuildError> {
+        let mut context = self.context(url, versions);
+        fill(&mut context).map_err(|err| self.render_error(template, source, err))?;
+        let mut fingerprint = None;
+        if let Some(base) = self.fingerprint_base {
+            let (hash, same) = render_fingerprint(base, template, context);
+            fingerprint = Some(hash);
+            context = same;
+        }
+        let last = fingerprint.zip(self.input.memo).and_then(|(f, memo)| memo.reuse(&path, f));
+        let bytes = match last {
+            Some(bytes) => bytes,
+            None => self.render_context(template, source, context)?,
+        };
+        Ok((path, bytes, fingerprint))
+    }
+
     fn render(
         &self,
         template: &str,
@@ -446,11 +507,37 @@ impl Renderer<'_> {
         versions: &[LanguageLink],
         fill: impl FnOnce(&mut tera::Context) -> Result<(), tera::Error>,
     ) -> Result<Vec<u8>, BuildError> {
-        let error = |source_err| BuildError::TemplateRender {
+        let mut context = self.context(url, versions);
+        fill(&mut context).map_err(|err| self.render_error(template, source, err))?;
+        self.render_context(template, source, context)
+    }
+
+    fn render_error(&self, template: &str, source: &str, err: tera::Error) -> BuildError {
+        BuildError::TemplateRender {
             name: template.to_string(),
             page: source.to_string(),
-            source: source_err,
-        };
+            source: err,
+        }
+    }
+
+    /// Renders `template` with `context` and the site.
+    fn render_context(
+        &self,
+        template: &str,
+        source: &str,
+        mut context: tera::Context,
+    ) -> Result<Vec<u8>, BuildError> {
+        context.insert("site", &self.site_value);
+        self.input
+            .tera
+            .render(template, &context)
+            .map(String::into_bytes)
+            .map_err(|err| self.render_error(template, source, err))
+    }
+
+    /// What every template gets, but the site (kept out of the fingerprint,
+    /// which counts it once per language).
+    fn context(&self, url: &str, versions: &[LanguageLink]) -> tera::Context {
         let config = self.input.config;
         let current = &self.site.language;
         let switcher: Vec<SwitcherLink> = versions
@@ -468,7 +555,6 @@ impl Renderer<'_> {
             .map_or("", |l| l.permalink.as_str());
         let direction = config.language_of(current).map_or("ltr", |l| l.direction());
         let mut context = tera::Context::new();
-        context.insert("site", &self.site_value);
         context.insert("current_url", url);
         context.insert("generator", concat!("carebook ", env!("CARGO_PKG_VERSION")));
         context.insert("languages", &if multilingual { switcher } else { Vec::new() });
@@ -478,8 +564,7 @@ impl Renderer<'_> {
         context.insert("content_direction", direction);
         context.insert("fallback", &false);
         context.insert("content_security_policy", &crate::security::meta_content_security_policy());
-        fill(&mut context).map_err(error)?;
-        self.input.tera.render(template, &context).map(String::into_bytes).map_err(error)
+        context
     }
 
     /// Marks a page shown in this language untranslated: its text is in

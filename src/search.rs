@@ -40,6 +40,7 @@
 //! as its text). The snippet is the start of the place's text.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -65,6 +66,41 @@ const SNIPPET_CHARS: usize = 110;
 /// `"es/"` -> `es/search-index.json`.
 pub fn search_index_path(prefix: &str) -> String {
     format!("{prefix}{INDEX_FILE}")
+}
+
+/// A language's index that is built the first time it is asked for.
+///
+/// `carebook serve` sends the reload as soon as the pages are rendered;
+/// indexing every page again after each saved edit would take longer than
+/// the rest of the rebuild, and the index is fetched only when someone
+/// searches. The bytes are those [`build_search_index`] gives in a build.
+pub struct DeferredIndex {
+    /// Relative to the output root, as [`search_index_path`] gives it.
+    pub path: String,
+    site: Site,
+    built: OnceLock<Vec<u8>>,
+}
+
+impl DeferredIndex {
+    pub fn new(path: String, site: Site) -> Self {
+        Self { path, site, built: OnceLock::new() }
+    }
+
+    /// The index file, built on the first call (calls from other threads
+    /// wait for that one).
+    pub fn bytes(&self) -> &[u8] {
+        self.built
+            .get_or_init(|| build_search_index(&search_documents(&self.site), &self.site.language))
+    }
+}
+
+impl std::fmt::Debug for DeferredIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeferredIndex")
+            .field("path", &self.path)
+            .field("built", &self.built.get().is_some())
+            .finish()
+    }
 }
 
 /// One page, as the search index sees it.

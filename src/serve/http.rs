@@ -7,8 +7,6 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use crate::output::OutputSet;
-
 /// The path of the live-reload script, injected into pages in serve mode.
 pub const LIVE_SCRIPT_PATH: &str = "/__carebook/live.js";
 /// The server-sent events stream the live-reload script listens to.
@@ -56,8 +54,9 @@ pub enum Resolved {
     Refused,
 }
 
-/// Maps a request path to a file of `files`.
-pub fn resolve_path(raw_path: &str, files: &OutputSet) -> Resolved {
+/// Maps a request path to a file of the build, `exists` telling which
+/// output paths it has.
+pub fn resolve_path(raw_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
     let Ok(decoded) = percent_encoding::percent_decode_str(raw_path).decode_utf8() else {
         return Resolved::Refused;
     };
@@ -70,12 +69,12 @@ pub fn resolve_path(raw_path: &str, files: &OutputSet) -> Resolved {
     let relative = decoded.trim_start_matches('/');
     if relative.is_empty() || relative.ends_with('/') {
         let index = format!("{relative}index.html");
-        return if files.contains_key(&index) { Resolved::File(index) } else { Resolved::NotFound };
+        return if exists(&index) { Resolved::File(index) } else { Resolved::NotFound };
     }
-    if files.contains_key(relative) {
+    if exists(relative) {
         return Resolved::File(relative.to_string());
     }
-    if files.contains_key(&format!("{relative}/index.html")) {
+    if exists(&format!("{relative}/index.html")) {
         return Resolved::Redirect(format!("{decoded}/"));
     }
     Resolved::NotFound
@@ -147,29 +146,23 @@ pub fn respond(
 mod tests {
     use super::*;
 
-    fn files() -> OutputSet {
-        ["index.html", "prepare/gather/index.html", "style.abc.css"]
-            .into_iter()
-            .map(|p| (p.to_string(), Vec::new()))
-            .collect()
+    fn exists(path: &str) -> bool {
+        ["index.html", "prepare/gather/index.html", "style.abc.css"].contains(&path)
     }
 
     #[test]
     fn resolves_pages_assets_and_folders() {
-        assert_eq!(resolve_path("/", &files()), Resolved::File("index.html".into()));
+        assert_eq!(resolve_path("/", exists), Resolved::File("index.html".into()));
         assert_eq!(
-            resolve_path("/prepare/gather/", &files()),
+            resolve_path("/prepare/gather/", exists),
             Resolved::File("prepare/gather/index.html".into())
         );
         assert_eq!(
-            resolve_path("/prepare/gather", &files()),
+            resolve_path("/prepare/gather", exists),
             Resolved::Redirect("/prepare/gather/".into())
         );
-        assert_eq!(
-            resolve_path("/style.abc.css", &files()),
-            Resolved::File("style.abc.css".into())
-        );
-        assert_eq!(resolve_path("/nope/", &files()), Resolved::NotFound);
+        assert_eq!(resolve_path("/style.abc.css", exists), Resolved::File("style.abc.css".into()));
+        assert_eq!(resolve_path("/nope/", exists), Resolved::NotFound);
     }
 
     #[test]
@@ -186,7 +179,7 @@ mod tests {
             "relative",
             "/%ff%fe",
         ] {
-            assert_eq!(resolve_path(path, &files()), Resolved::Refused, "{path}");
+            assert_eq!(resolve_path(path, exists), Resolved::Refused, "{path}");
         }
     }
 

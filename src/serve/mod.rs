@@ -28,6 +28,8 @@ use crate::discover::{Sources, discover, refresh_content};
 use crate::error::BuildError;
 use crate::output::OutputSet;
 use crate::render::load_templates;
+use crate::render_memo::RenderMemo;
+use crate::search::DeferredIndex;
 use http::{EVENTS_PATH, LIVE_SCRIPT_PATH, Resolved};
 use watch::{Change, classify_change};
 
@@ -60,10 +62,30 @@ struct OverlayProblem {
     hint: String,
 }
 
+/// A good build, as served.
+struct Preview {
+    files: Arc<OutputSet>,
+    /// `search-index.json` of each language, built on the first request.
+    search: Vec<DeferredIndex>,
+}
+
+impl Preview {
+    fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path) || self.search.iter().any(|index| index.path == path)
+    }
+
+    fn get(&self, path: &str) -> Option<&[u8]> {
+        match self.files.get(path) {
+            Some(body) => Some(body),
+            None => self.search.iter().find(|index| index.path == path).map(DeferredIndex::bytes),
+        }
+    }
+}
+
 /// What the server shares between its threads.
 struct ServerState {
     /// The last good build; `None` until one succeeds.
-    site: RwLock<Option<Arc<OutputSet>>>,
+    site: RwLock<Option<Arc<Preview>>>,
     /// The problems of the latest build, if it failed.
     problems: RwLock<Option<Vec<OverlayProblem>>>,
     /// Open live-reload connections.
@@ -178,13 +200,16 @@ fn bind(options: &ServeOptions) -> Result<(TcpListener, SocketAddr), BuildError>
 }
 
 /// What the last rebuild read: the settings, every source file and the
-/// compiled templates. Kept so that the next rebuild re-reads only what
-/// changed (a saved page is one file read, and templates are compiled again
-/// only when one of them changed); everything is still rendered in full.
+/// compiled templates, and what it rendered. Kept so that the next rebuild
+/// re-reads only what changed (a saved page is one file read, and templates
+/// are compiled again only when one of them changed) and runs the templates
+/// only for pages whose context changed (`render_memo`).
 struct Inputs {
     config: Config,
     sources: Sources,
     templates: Tera,
+    /// The last good preview's pages and fingerprints.
+    memo: Option<RenderMemo>,
 }
 
 /// Brings `previous` up to date with the changed files, re-reading as
@@ -202,10 +227,10 @@ fn refresh_inputs(
             let config = load_config(root, overrides)?;
             let sources = discover(&config)?;
             let templates = load_templates(sources.templates.values())?;
-            return Ok(Inputs { config, sources, templates });
+            return Ok(Inputs { config, sources, templates, memo: None });
         }
     };
-    let Inputs { config, mut sources, mut templates } = previous;
+    let Inputs { config, mut sources, mut templates, memo } = previous;
     let content: Vec<PathBuf> = changed
         .iter()
         .filter(|(change, _)| *change == Change::Content)
@@ -218,7 +243,7 @@ fn refresh_inputs(
     if has(Change::Template) {
         templates = load_templates(sources.templates.values())?;
     }
-    Ok(Inputs { config, sources, templates })
+    Ok(Inputs { config, sources, templates, memo })
 }
 
 /// Builds into memory; swaps the result in only if it succeeded.
@@ -231,8 +256,13 @@ fn rebuild(
 ) -> bool {
     // On an error the inputs are dropped: the next change reads everything.
     let result = refresh_inputs(root, overrides, inputs.take(), changed).and_then(|fresh| {
-        let built =
-            render_output_with(&fresh.config, &fresh.sources, &fresh.templates, Purpose::Preview);
+        let built = render_output_with(
+            &fresh.config,
+            &fresh.sources,
+            &fresh.templates,
+            Purpose::Preview,
+            fresh.memo.as_ref(),
+        );
         *inputs = Some(fresh);
         built
     });
@@ -241,13 +271,25 @@ fn rebuild(
             for warning in &built.warnings {
                 eprintln!("{warning}");
             }
-            if let Ok(mut site) = state.site.write() {
-                *site = Some(Arc::new(built.files));
+            let files = Arc::new(built.files);
+            // The last build is freed after the reload is sent: freeing
+            // thousands of pages takes time the author would wait for.
+            let mut last_memo = None;
+            if let Some(inputs) = inputs.as_mut() {
+                last_memo = inputs.memo.replace(RenderMemo {
+                    fingerprints: built.fingerprints,
+                    files: Arc::clone(&files),
+                    documents: built.documents,
+                });
             }
+            let preview = Some(Arc::new(Preview { files, search: built.deferred_search }));
+            let last_site =
+                state.site.write().ok().map(|mut site| std::mem::replace(&mut *site, preview));
             if let Ok(mut problems) = state.problems.write() {
                 *problems = None;
             }
             state.broadcast("reload", "{}");
+            drop((last_memo, last_site));
             true
         }
         Err(err) => {
@@ -392,13 +434,22 @@ fn serve_file(stream: &mut TcpStream, path: &str, state: &ServerState, head_only
         );
         return;
     };
-    match http::resolve_path(path, &site) {
+    match http::resolve_path(path, |file| site.contains(file)) {
         Resolved::File(file) => {
-            let body = &site[&file];
+            let body = site.get(&file).unwrap_or_default();
             let content_type = http::content_type(&file);
-            let body =
-                if file.ends_with(".html") { http::inject_live_reload(body) } else { body.clone() };
-            http::respond(stream, "200 OK", &[("Content-Type", content_type)], &body, head_only);
+            if file.ends_with(".html") {
+                let body = http::inject_live_reload(body);
+                http::respond(
+                    stream,
+                    "200 OK",
+                    &[("Content-Type", content_type)],
+                    &body,
+                    head_only,
+                );
+            } else {
+                http::respond(stream, "200 OK", &[("Content-Type", content_type)], body, head_only);
+            }
         }
         Resolved::Redirect(location) => {
             http::respond(
@@ -410,8 +461,7 @@ fn serve_file(stream: &mut TcpStream, path: &str, state: &ServerState, head_only
             );
         }
         Resolved::NotFound => {
-            let body =
-                site.get("404.html").map(|page| http::inject_live_reload(page)).unwrap_or_default();
+            let body = site.get("404.html").map(http::inject_live_reload).unwrap_or_default();
             http::respond(
                 stream,
                 "404 Not Found",

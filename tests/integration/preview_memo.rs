@@ -1,0 +1,113 @@
+//! `carebook serve` reuses what an edit did not change (`render_memo`): a
+//! rebuild with the last preview's memo must give exactly the files of a
+//! rebuild from nothing, whatever was edited.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use carebook::build::{Purpose, SiteBuild, render_output_with};
+use carebook::config::{Config, ConfigOverrides, load_config};
+use carebook::discover::{Sources, discover};
+use carebook::render::load_templates;
+use carebook::render_memo::RenderMemo;
+
+const REPO_ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn load(root: &Path) -> (Config, Sources) {
+    let overrides =
+        ConfigOverrides { base_url: Some("http://127.0.0.1:1111".into()), include_drafts: false };
+    let config = load_config(root, &overrides).expect("site.toml loads");
+    let sources = discover(&config).expect("the site is read");
+    (config, sources)
+}
+
+fn preview(config: &Config, sources: &Sources, memo: Option<&RenderMemo>) -> SiteBuild {
+    let templates = load_templates(sources.templates.values()).expect("templates compile");
+    render_output_with(config, sources, &templates, Purpose::Preview, memo).expect("it builds")
+}
+
+fn memo_of(built: SiteBuild) -> RenderMemo {
+    RenderMemo {
+        fingerprints: built.fingerprints,
+        files: Arc::new(built.files),
+        documents: built.documents,
+    }
+}
+
+fn edit_content(sources: &mut Sources, content_path: &str, edit: impl FnOnce(&str) -> String) {
+    let file = sources
+        .content
+        .iter_mut()
+        .find(|f| f.content_path == content_path)
+        .unwrap_or_else(|| panic!("no {content_path} in the example"));
+    file.text = edit(&file.text);
+}
+
+/// Applies `edit` to the example site's sources and checks the memoised
+/// rebuild against a full one: same files, byte for byte, and at least
+/// `changed` of them different from before the edit.
+fn assert_memo_matches_full_render(what: &str, changed: usize, edit: impl FnOnce(&mut Sources)) {
+    let (config, mut sources) = load(Path::new(REPO_ROOT));
+    let first = preview(&config, &sources, None);
+    let before = first.files.clone();
+    let memo = memo_of(first);
+    edit(&mut sources);
+    let memoised = preview(&config, &sources, Some(&memo));
+    let full = preview(&config, &sources, None);
+    assert_eq!(
+        memoised.files.keys().collect::<Vec<_>>(),
+        full.files.keys().collect::<Vec<_>>(),
+        "{what}: the memoised rebuild has other files"
+    );
+    for (path, bytes) in &full.files {
+        assert!(memoised.files[path] == *bytes, "{what}: {path} differs from a full render");
+    }
+    let differing = full.files.iter().filter(|(path, bytes)| before.get(*path) != Some(*bytes));
+    assert!(differing.count() >= changed, "{what}: the edit changed fewer than {changed} files");
+}
+
+#[test]
+fn a_body_edit_reuses_the_rest_and_matches_a_full_render() {
+    assert_memo_matches_full_render("body edit", 1, |sources| {
+        edit_content(sources, "prepare/breathwork.md", |text| format!("{text}\nOne more line.\n"));
+    });
+}
+
+#[test]
+fn a_title_edit_reaches_every_page_that_shows_it() {
+    // The section's title is in the navigation of every page.
+    assert_memo_matches_full_render("title edit", 10, |sources| {
+        edit_content(sources, "prepare/_index.md", |text| {
+            text.replacen("title = \"", "title = \"Getting ready: ", 1)
+        });
+    });
+}
+
+#[test]
+fn a_new_page_and_a_changed_word_of_the_theme_match_a_full_render() {
+    assert_memo_matches_full_render("new page", 2, |sources| {
+        let mut page = sources.content[0].clone();
+        page.content_path = "prepare/new-page.md".into();
+        page.display_path = "content/prepare/new-page.md".into();
+        page.text = "+++\ntitle = \"A new page\"\ndescription = \"New.\"\n+++\nHello.\n".into();
+        sources.content.push(page);
+    });
+    assert_memo_matches_full_render("theme words", 10, |sources| {
+        let english = sources.texts.iter_mut().find(|t| t.language == "en").expect("en words");
+        english.text = english.text.replacen("Private by design:", "Private, always:", 1);
+    });
+}
+
+#[test]
+fn the_search_index_of_a_preview_is_the_one_a_build_writes() {
+    let (config, sources) = load(Path::new(REPO_ROOT));
+    let built = preview(&config, &sources, None);
+    assert!(built.files.keys().all(|path| !path.ends_with("search-index.json")));
+    let templates = load_templates(sources.templates.values()).expect("templates compile");
+    let published =
+        render_output_with(&config, &sources, &templates, Purpose::Publish, None).expect("builds");
+    assert_eq!(built.deferred_search.len(), config.languages.len());
+    for index in &built.deferred_search {
+        assert_eq!(index.bytes(), published.files[&index.path].as_slice(), "{}", index.path);
+    }
+}
