@@ -17,9 +17,9 @@ import { after, before, test } from 'node:test';
 import {
   REPO_ROOT,
   buildSite,
-  launchBrowser,
+  closeBuiltSite,
+  openBuiltSite,
   openPage,
-  readBaseUrl,
   sitemapPaths,
   startServer,
   withPage,
@@ -48,19 +48,9 @@ let site;
 let server;
 let basePath = '/';
 
-before(async () => {
-  site = await buildSite(REPO_ROOT);
-  const baseUrl = await readBaseUrl(path.join(REPO_ROOT, 'site.toml'));
-  if (baseUrl) basePath = new URL(baseUrl).pathname.replace(/\/?$/, '/');
-  server = await startServer(site.outDir, { basePath });
-  browser = await launchBrowser();
-});
+before(async () => ({ site, server, browser, basePath } = await openBuiltSite(REPO_ROOT)));
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.cleanup();
-});
+after(() => closeBuiltSite({ site, server, browser }));
 
 /** Print packs are not in the sitemap: find them in the output. */
 async function printPackPaths(outDir) {

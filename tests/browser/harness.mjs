@@ -102,6 +102,37 @@ export async function buildSite(root = REPO_ROOT, extraArgs = []) {
   return { outDir, stderr, cleanup };
 }
 
+/**
+ * Builds the site at `root`, serves it from its base path and launches
+ * Chromium: what most test files share. Returns `{ site, server, browser,
+ * basePath, close() }`; `close()` undoes all three (also safe after a
+ * failed start, which closes what it had opened before rethrowing).
+ *
+ *   before(async () => ({ site, server, browser, basePath } = await openBuiltSite(SITE_ROOT)));
+ *   after(() => closeBuiltSite({ site, server, browser }));
+ */
+export async function openBuiltSite(root = REPO_ROOT, extraArgs = []) {
+  const opened = {};
+  try {
+    opened.site = await buildSite(root, extraArgs);
+    const baseUrl = await readBaseUrl(path.join(root, 'site.toml'));
+    opened.basePath = baseUrl ? new URL(baseUrl).pathname.replace(/\/?$/, '/') : '/';
+    opened.server = await startServer(opened.site.outDir, { basePath: opened.basePath });
+    opened.browser = await launchBrowser();
+  } catch (err) {
+    await closeBuiltSite(opened);
+    throw err;
+  }
+  return opened;
+}
+
+/** Closes what openBuiltSite opened: the browser, the server, the built site. */
+export async function closeBuiltSite({ site, server, browser }) {
+  await browser?.close();
+  await server?.close();
+  await site?.cleanup();
+}
+
 /** Reads `base_url` from a site.toml (a plain `base_url = "..."` line). */
 export async function readBaseUrl(siteToml = path.join(REPO_ROOT, 'site.toml')) {
   const text = await fs.readFile(siteToml, 'utf8');

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { REPO_ROOT, buildSite, launchBrowser, startServer, withPage } from './harness.mjs';
+import { REPO_ROOT, closeBuiltSite, openBuiltSite, withPage } from './harness.mjs';
 import { openJournal, waitForStored, writeAnswer } from './journal-helpers.mjs';
 import { waitForChecklists } from './checklist-helpers.mjs';
 import { waitForControl } from './offline-helpers.mjs';
@@ -17,17 +17,9 @@ let site;
 let server;
 let browser;
 
-before(async () => {
-  site = await buildSite(REPO_ROOT);
-  server = await startServer(site.outDir);
-  browser = await launchBrowser();
-});
+before(async () => ({ site, server, browser } = await openBuiltSite(REPO_ROOT)));
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.cleanup();
-});
+after(() => closeBuiltSite({ site, server, browser }));
 
 const INTENTION = 'intention/set-your-intention';
 

@@ -13,12 +13,10 @@ import { after, before, test } from 'node:test';
 
 import {
   REPO_ROOT,
-  buildSite,
+  closeBuiltSite,
   formatAxeViolations,
-  launchBrowser,
-  readBaseUrl,
+  openBuiltSite,
   runAxe,
-  startServer,
   withPage,
 } from './harness.mjs';
 import {
@@ -45,19 +43,9 @@ let server;
 let browser;
 let basePath = '/';
 
-before(async () => {
-  site = await buildSite(SITE_ROOT);
-  const baseUrl = await readBaseUrl(path.join(SITE_ROOT, 'site.toml'));
-  if (baseUrl) basePath = new URL(baseUrl).pathname.replace(/\/?$/, '/');
-  server = await startServer(site.outDir, { basePath });
-  browser = await launchBrowser();
-});
+before(async () => ({ site, server, browser, basePath } = await openBuiltSite(SITE_ROOT)));
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.cleanup();
-});
+after(() => closeBuiltSite({ site, server, browser }));
 
 const url = (journal) => server.url(basePath + journal.path);
 const { intention, reflection, notes } = JOURNALS;

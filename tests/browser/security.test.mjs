@@ -9,10 +9,14 @@
 // window.__xss. csp.test.mjs checks the policy itself, the second wall.
 
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { REPO_ROOT, buildSite, launchBrowser, readBaseUrl, startServer, withPage } from './harness.mjs';
+import {
+  REPO_ROOT,
+  closeBuiltSite,
+  openBuiltSite,
+  withPage,
+} from './harness.mjs';
 import { putRecord, storedRecord, waitForChecklists } from './checklist-helpers.mjs';
 import { JOURNALS, downloadFrom, importBackup, openJournal, writeAnswer } from './journal-helpers.mjs';
 
@@ -33,19 +37,9 @@ let server;
 let browser;
 let basePath = '/';
 
-before(async () => {
-  site = await buildSite(REPO_ROOT);
-  const baseUrl = await readBaseUrl(path.join(REPO_ROOT, 'site.toml'));
-  if (baseUrl) basePath = new URL(baseUrl).pathname.replace(/\/?$/, '/');
-  server = await startServer(site.outDir, { basePath });
-  browser = await launchBrowser();
-});
+before(async () => ({ site, server, browser, basePath } = await openBuiltSite(REPO_ROOT)));
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.cleanup();
-});
+after(() => closeBuiltSite({ site, server, browser }));
 
 /** Elements an injection would create, counted by tag. */
 function countRisky(page) {

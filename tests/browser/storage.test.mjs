@@ -12,7 +12,14 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
-import { CHROMIUM_ARGS, CHROMIUM_PATH, REPO_ROOT, buildSite, launchBrowser, readBaseUrl, startServer, withPage } from './harness.mjs';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  REPO_ROOT,
+  closeBuiltSite,
+  openBuiltSite,
+  withPage,
+} from './harness.mjs';
 import { JOURNALS, downloadFrom, openJournal, readJournal, writeAnswer } from './journal-helpers.mjs';
 import { rawRecords, seedRecords } from './lock-helpers.mjs';
 
@@ -27,19 +34,9 @@ let server;
 let browser;
 let basePath = '/';
 
-before(async () => {
-  site = await buildSite(SITE_ROOT);
-  const baseUrl = await readBaseUrl(path.join(SITE_ROOT, 'site.toml'));
-  if (baseUrl) basePath = new URL(baseUrl).pathname.replace(/\/?$/, '/');
-  server = await startServer(site.outDir, { basePath });
-  browser = await launchBrowser();
-});
+before(async () => ({ site, server, browser, basePath } = await openBuiltSite(SITE_ROOT)));
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.cleanup();
-});
+after(() => closeBuiltSite({ site, server, browser }));
 
 const url = (journal) => server.url(basePath + journal.path);
 const { intention } = JOURNALS;

@@ -145,6 +145,24 @@ fn an_edit_reloads_open_pages_with_the_new_content() {
 }
 
 #[test]
+fn the_search_index_is_served_and_follows_edits() {
+    // A preview builds the index when it is first fetched, from the pages
+    // of the build being served.
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let rx = events(server.port);
+    let (status, index) = get(server.port, "/search-index.json");
+    assert!(status.contains("200"), "{status}");
+    assert!(index.starts_with("{\"v\":1,"), "{index}");
+    assert!(!index.contains("zebracrossing"));
+    let page = site.root().join("content/prepare/first.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\nA zebracrossing word.\n")).unwrap();
+    wait_for_event(&rx, "reload");
+    assert!(get(server.port, "/search-index.json").1.contains("zebracrossing"));
+}
+
+#[test]
 fn added_and_deleted_pages_and_template_edits_show_up() {
     // serve re-reads only the changed files after a page edit; each kind of
     // change must still give the site a full build would.

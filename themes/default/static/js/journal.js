@@ -384,7 +384,11 @@ function setUpTools(tools, journal, store) {
     input.value = ''; // so the same file can be chosen again
   });
   tools.hidden = false;
-  import('./lock.js').then((lock) => lock.setUpLock(tools, { store, backup, download, enqueue, flush: () => allRecords(store) }));
+  // Without the lock's script (an old offline copy, a failed download) the
+  // journal works on, only without the passphrase lock.
+  import('./lock.js')
+    .then((lock) => lock.setUpLock(tools, { store, backup, download, enqueue, flush: () => allRecords(store) }))
+    .catch((error) => console.error('carebook: the journal lock could not start.', error));
 }
 
 /** Sets up the journals under `root`; calling it twice is harmless. */
