@@ -225,10 +225,12 @@ pub fn render_output_with(
         let home = config.language_base_path(&site.language);
         let prefix = home.strip_prefix(config.base_path.as_str()).unwrap_or_default();
         let path = search_index_path(prefix);
-        if purpose == Purpose::Publish {
-            files.insert(path.clone(), build_search_index(&search_documents(site), &site.language));
+        match purpose {
+            Purpose::Publish => {
+                files.insert(path, build_search_index(&search_documents(site), &site.language));
+            }
+            Purpose::Preview => index_paths.push(path),
         }
-        index_paths.push(path);
     }
     files.extend(assets.files);
     files.insert("sitemap.xml".into(), render_sitemap(&sites, &alternates, config).into_bytes());

@@ -21,7 +21,7 @@ use crate::i18n::UiText;
 use crate::markdown::{Heading, embed_marker};
 use crate::model::{Entry, Page, PageId, Section, SectionId, Site};
 use crate::output::OutputSet;
-use crate::render_memo::{RenderMemo, hash_json, render_fingerprint};
+use crate::render_memo::{RenderMemo, render_fingerprint, site_fingerprint};
 use crate::worksheets::{PrintPack, WorksheetContext, print_packs, worksheet_context};
 
 /// Templates every theme must provide.
@@ -297,12 +297,7 @@ pub fn render_site(site: &Site, input: &RenderInput) -> Result<RenderedSite, Bui
     let site_value = tera::to_value(site_context(site, input)).map_err(|err| {
         BuildError::TemplateRender { name: "-".into(), page: "site".into(), source: err.into() }
     })?;
-    let fingerprint_base = input.fingerprint_base.map(|base| {
-        let mut hasher = std::hash::DefaultHasher::new();
-        std::hash::Hash::hash(&base, &mut hasher);
-        hash_json(&site_value, &mut hasher);
-        std::hash::Hasher::finish(&hasher)
-    });
+    let fingerprint_base = input.fingerprint_base.map(|base| site_fingerprint(base, &site_value));
     let renderer = Renderer {
         site,
         input,
@@ -484,7 +479,7 @@ impl Renderer<'_> {
         fill: impl FnOnce(&mut tera::Context) -> Result<(), tera::Error>,
     ) -> Result<RenderedFile, BuildError> {
         let mut context = self.context(url, versions);
-        fill(&mut context).map_err(|err| self.render_error(template, source, err))?;
+        fill(&mut context).map_err(|err| render_error(template, source, err))?;
         let mut fingerprint = None;
         if let Some(base) = self.fingerprint_base {
             let (hash, same) = render_fingerprint(base, template, context);
@@ -508,16 +503,8 @@ impl Renderer<'_> {
         fill: impl FnOnce(&mut tera::Context) -> Result<(), tera::Error>,
     ) -> Result<Vec<u8>, BuildError> {
         let mut context = self.context(url, versions);
-        fill(&mut context).map_err(|err| self.render_error(template, source, err))?;
+        fill(&mut context).map_err(|err| render_error(template, source, err))?;
         self.render_context(template, source, context)
-    }
-
-    fn render_error(&self, template: &str, source: &str, err: tera::Error) -> BuildError {
-        BuildError::TemplateRender {
-            name: template.to_string(),
-            page: source.to_string(),
-            source: err,
-        }
     }
 
     /// Renders `template` with `context` and the site.
@@ -532,7 +519,7 @@ impl Renderer<'_> {
             .tera
             .render(template, &context)
             .map(String::into_bytes)
-            .map_err(|err| self.render_error(template, source, err))
+            .map_err(|err| render_error(template, source, err))
     }
 
     /// What every template gets, but the site (kept out of the fingerprint,
@@ -641,6 +628,10 @@ impl Renderer<'_> {
             next: neighbour(index.map(|i| i + 1)),
         })
     }
+}
+
+fn render_error(template: &str, source: &str, err: tera::Error) -> BuildError {
+    BuildError::TemplateRender { name: template.to_string(), page: source.to_string(), source: err }
 }
 
 fn site_context<'a>(site: &Site, input: &'a RenderInput) -> SiteContext<'a> {

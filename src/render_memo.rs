@@ -117,8 +117,17 @@ pub fn render_fingerprint(
     (hasher.finish(), context)
 }
 
+/// `base` (the inputs) combined with one language's site context, which
+/// every page of that language sees.
+pub fn site_fingerprint(base: u64, site: &tera::Value) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    base.hash(&mut hasher);
+    hash_json(site, &mut hasher);
+    hasher.finish()
+}
+
 /// Feeds the JSON text of `value` to `hasher`, without building the string.
-pub fn hash_json(value: &tera::Value, hasher: &mut impl Hasher) {
+fn hash_json(value: &tera::Value, hasher: &mut impl Hasher) {
     let _ = serde_json::to_writer(HashWriter(hasher), value);
 }
 

@@ -265,19 +265,31 @@ export function targetSizeProblems(page) {
  * No sideways scrolling, and no text cut off by a box that hides overflow.
  * Scroll boxes (overflow auto/scroll) are allowed: their content is reachable.
  */
-export function overflowProblems(page) {
+/**
+ * How wide the page is against its viewport, and the deepest elements that
+ * stick out past the right edge (at most 5), to say what to fix.
+ */
+export function sidewaysOverflow(page) {
   return page.evaluate(() => {
-    const problems = [];
     const root = document.documentElement;
-    if (root.scrollWidth > root.clientWidth) {
-      const limit = root.clientWidth;
-      const wide = [...document.body.querySelectorAll('*')]
-        .filter((el) => el.getBoundingClientRect().right > limit + 0.5)
-        .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > limit + 0.5))
-        .slice(0, 5)
-        .map((el) => `${el.outerHTML.slice(0, 100)} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
-      problems.push(`the page is ${root.scrollWidth}px wide in a ${limit}px viewport; too wide:\n  ${wide.join('\n  ')}`);
-    }
+    const limit = root.clientWidth;
+    const wide = [...document.body.querySelectorAll('*')]
+      .filter((el) => el.getBoundingClientRect().right > limit + 0.5)
+      .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > limit + 0.5))
+      .slice(0, 5)
+      .map((el) => `${el.outerHTML.slice(0, 100)} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
+    return { scrollWidth: root.scrollWidth, clientWidth: limit, wide };
+  });
+}
+
+export async function overflowProblems(page) {
+  const problems = [];
+  const m = await sidewaysOverflow(page);
+  if (m.scrollWidth > m.clientWidth) {
+    problems.push(`the page is ${m.scrollWidth}px wide in a ${m.clientWidth}px viewport; too wide:\n  ${m.wide.join('\n  ')}`);
+  }
+  const cut = await page.evaluate(() => {
+    const problems = [];
     for (const el of document.body.querySelectorAll('*')) {
       const style = getComputedStyle(el);
       const clips = (o) => o === 'hidden' || o === 'clip';
@@ -290,6 +302,7 @@ export function overflowProblems(page) {
     }
     return problems;
   });
+  return [...problems, ...cut];
 }
 
 /**

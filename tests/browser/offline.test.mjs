@@ -19,10 +19,9 @@ import { after, before, test } from 'node:test';
 
 import {
   REPO_ROOT,
-  buildSite,
+  closeBuiltSite,
   htmlFiles,
-  launchBrowser,
-  readBaseUrl,
+  openBuiltSite,
   runBuild,
   sitemapPaths,
   startServer,
@@ -58,15 +57,12 @@ let pages = [];
 let journalMissing = null;
 
 before(async () => {
-  site = await buildSite(SITE_ROOT);
-  const baseUrl = await readBaseUrl(path.join(SITE_ROOT, 'site.toml'));
-  if (baseUrl) basePath = new URL(baseUrl).pathname.replace(/\/?$/, '/');
+  ({ site, server, browser, basePath } = await openBuiltSite(SITE_ROOT));
   for (const file of ['sw.js', 'offline/index.html', 'manifest.webmanifest']) {
     await fs.access(path.join(site.outDir, file)).catch(() => {
       throw new Error(`the build wrote no ${file}: the offline tests need it`);
     });
   }
-  server = await startServer(site.outDir, { basePath });
   pages = await sitemapPaths(site.outDir);
   for (const file of await htmlFiles(site.outDir)) {
     const rel = path.relative(site.outDir, file).split(path.sep).join('/');
@@ -74,14 +70,9 @@ before(async () => {
     if (rel !== '404.html' && !pages.includes(urlPath)) pages.push(urlPath);
   }
   journalMissing = await whyNoJournal(site.outDir);
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.cleanup();
-});
+after(() => closeBuiltSite({ site, server, browser }));
 
 /** null if the built site has the journal page and journal.js; otherwise the reason. */
 async function whyNoJournal(outDir) {

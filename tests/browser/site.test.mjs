@@ -12,20 +12,19 @@ import { after, before, test } from 'node:test';
 
 import {
   REPO_ROOT,
-  buildSite,
+  closeBuiltSite,
   formatAxeViolations,
   formatVnuMessages,
   htmlFiles,
-  launchBrowser,
   normalizeText,
+  openBuiltSite,
   pdfToText,
-  readBaseUrl,
   runAxe,
   runVnu,
   sitemapPaths,
-  startServer,
   withPage,
 } from './harness.mjs';
+import { sidewaysOverflow } from './a11y-helpers.mjs';
 
 const SITE_ROOT = process.env.CAREBOOK_TEST_SITE ? path.resolve(process.env.CAREBOOK_TEST_SITE) : REPO_ROOT;
 
@@ -36,10 +35,7 @@ let basePath = '/';
 let pages = [];
 
 before(async () => {
-  site = await buildSite(SITE_ROOT);
-  const baseUrl = await readBaseUrl(path.join(SITE_ROOT, 'site.toml'));
-  if (baseUrl) basePath = new URL(baseUrl).pathname.replace(/\/?$/, '/');
-  server = await startServer(site.outDir, { basePath });
+  ({ site, server, browser, basePath } = await openBuiltSite(SITE_ROOT));
   // The offline pages (one per language: /offline/, /es/offline/) are not
   // in the sitemap (they are only for the service worker), but patients
   // see them, so they are checked like every other page.
@@ -48,14 +44,9 @@ before(async () => {
     .filter((rel) => /(^|\/)offline\/index\.html$/.test(rel))
     .map((rel) => basePath + rel.replace(/index\.html$/, ''));
   pages = [...(await sitemapPaths(site.outDir)), ...offlinePages];
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.cleanup();
-});
+after(() => closeBuiltSite({ site, server, browser }));
 
 /** Opens `urlPath` and returns the navigation response, failing on a missing response. */
 async function visit(page, urlPath) {
@@ -168,17 +159,7 @@ async function assertSkipLinkFirst(page, urlPath) {
 }
 
 async function assertNoSidewaysScroll(page, urlPath) {
-  const m = await page.evaluate(() => {
-    const root = document.documentElement;
-    const limit = root.clientWidth;
-    // The deepest elements that stick out, to say what to fix.
-    const wide = [...document.body.querySelectorAll('*')]
-      .filter((el) => el.getBoundingClientRect().right > limit + 0.5)
-      .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > limit + 0.5))
-      .slice(0, 5)
-      .map((el) => `${el.outerHTML.slice(0, 100)} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
-    return { scrollWidth: root.scrollWidth, clientWidth: limit, wide };
-  });
+  const m = await sidewaysOverflow(page);
   assert.ok(
     m.scrollWidth <= m.clientWidth,
     `${urlPath} is ${m.scrollWidth}px wide in a ${m.clientWidth}px viewport; too wide:\n  ${m.wide.join('\n  ')}`,
