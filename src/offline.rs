@@ -24,10 +24,13 @@ pub const MANIFEST: &str = "manifest.webmanifest";
 /// inside each language's folder (`es/offline/index.html`).
 pub const OFFLINE_PAGE: &str = "offline/index.html";
 
+/// The 404 page's output name. It is precached like every page: offline,
+/// the worker answers an address that is no page of the build with it.
+pub const NOT_FOUND_PAGE: &str = "404.html";
+
 /// Output files a service worker should not hold: itself, and files for
 /// crawlers and hosts rather than patients.
-const NOT_PRECACHED: &[&str] =
-    &[SERVICE_WORKER, "sitemap.xml", "robots.txt", "_headers", "404.html"];
+const NOT_PRECACHED: &[&str] = &[SERVICE_WORKER, "sitemap.xml", "robots.txt", "_headers"];
 
 #[derive(Debug, Serialize)]
 struct ManifestIcon {
@@ -79,6 +82,7 @@ pub fn add_offline_support(
     context.insert("precache_json", &precache_json(&precache));
     context.insert("base_path", &config.base_path);
     context.insert("offline_url", &format!("{}offline/", config.base_path));
+    context.insert("not_found_url", &format!("{}{NOT_FOUND_PAGE}", config.base_path));
     context.insert("offline_pages_json", &offline_pages_json(config));
     let worker =
         tera.render(SERVICE_WORKER, &context).map_err(|source| BuildError::TemplateRender {
@@ -181,13 +185,17 @@ mod tests {
             ("style.abc.css", "css"),
             ("sitemap.xml", "x"),
             ("sw.js", "x"),
+            ("404.html", "not found"),
         ]
         .into_iter()
         .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
         .collect();
         let urls: Vec<String> =
             precache_list(&files, "/help/").into_iter().map(|e| e.url).collect();
-        assert_eq!(urls, ["/help/", "/help/prepare/gather/", "/help/style.abc.css"]);
+        assert_eq!(
+            urls,
+            ["/help/404.html", "/help/", "/help/prepare/gather/", "/help/style.abc.css"]
+        );
     }
 
     #[test]

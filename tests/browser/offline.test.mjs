@@ -3,8 +3,9 @@
 //
 // What a patient relies on: once the guide has been opened, every page works
 // without a connection; an address that is not part of the guide shows the
-// offline page; journal text survives reloads and updates; a new version is
-// announced without taking focus and only takes over when asked.
+// 404 page, and a page the browser dropped from its cache the offline page;
+// journal text survives reloads and updates; a new version is announced
+// without taking focus and only takes over when asked.
 //
 // Each test opens a fresh browser context, so it starts without a service
 // worker. Tests that change the built files (an update, a missing asset) build
@@ -44,6 +45,7 @@ const JOURNAL_KEY = 'journal:intention/set-your-intention';
 const JOURNAL_FIELD = 'textarea[name="held-back"]';
 
 const OFFLINE_H1 = 'This page is not saved on your device yet';
+const NOT_FOUND_H1 = 'Page not found';
 const UPDATE_TEXT = 'A new version of this guide is ready.';
 const OFFLINE_TEXT = 'You are offline. Pages you have visited still work.';
 
@@ -171,7 +173,8 @@ test('the service worker saves every page and asset of the build in one cache', 
       const url = basePath + rel.split(path.sep).join('/');
       if (!['sw.js', 'sitemap.xml', 'robots.txt', '_headers'].includes(rel)) assets.push(url);
     }
-    const expected = [...pages, `${basePath}offline/`, `${basePath}manifest.webmanifest`, ...assets];
+    // The 404 page too: offline, it answers an address the guide does not have.
+    const expected = [...pages, `${basePath}offline/`, `${basePath}404.html`, `${basePath}manifest.webmanifest`, ...assets];
     const missing = [...new Set(expected)].filter((p) => !cached.has(p));
     assert.deepEqual(missing, [], `not saved for offline use:\n${missing.join('\n')}`);
   });
@@ -230,21 +233,25 @@ test('offline, /page and /page/index.html open the saved /page/', async () => {
   });
 });
 
-test('offline, an address the site does not have shows the offline page', async () => {
+test('offline, an address the site does not have shows the 404 page, with status 404', async () => {
   await withPage(browser, async ({ page, context }) => {
     await visitAndInstall(page, server);
     await context.setOffline(true);
     try {
-      for (const urlPath of [`${basePath}no-such-page/`, `${basePath}prepare/no/such/page.html`]) {
-        await page.goto(server.url(urlPath), { waitUntil: 'load' });
-        assert.deepEqual(await headings(page), [OFFLINE_H1], `${urlPath} offline`);
+      // Every page is saved on the device, so the worker knows these are none of them.
+      for (const urlPath of [`${basePath}no-such-page/`, `${basePath}prepare/no/such/page.html`, `${basePath}404.html`]) {
+        const response = await page.goto(server.url(urlPath), { waitUntil: 'load' });
+        assert.deepEqual(await headings(page), [NOT_FOUND_H1], `${urlPath} offline`);
+        assert.ok(response.fromServiceWorker(), `${urlPath} did not come from the service worker`);
+        if (!urlPath.endsWith('404.html')) assert.equal(response.status(), 404, `${urlPath} offline`);
         const home = page.locator('main a', { hasText: 'Go to the start of the guide' });
         assert.equal(await home.getAttribute('href'), basePath);
       }
       // Its link home works offline.
+      await page.goto(server.url(`${basePath}no-such-page/`), { waitUntil: 'load' });
       await page.locator('main a', { hasText: 'Go to the start of the guide' }).click();
       await page.waitForURL(server.url(basePath));
-      assert.notDeepEqual(await headings(page), [OFFLINE_H1]);
+      assert.notDeepEqual(await headings(page), [NOT_FOUND_H1]);
     } finally {
       await context.setOffline(false);
     }
@@ -252,6 +259,23 @@ test('offline, an address the site does not have shows the offline page', async 
     const response = await page.goto(server.url(`${basePath}no-such-page/`));
     assert.equal(response?.status(), 404);
   }, { allowDocument404: true });
+});
+
+test('offline, a page of the guide that the browser dropped from its cache shows "not saved on this device"', async () => {
+  const target = pages.find((p) => p !== basePath && p.endsWith('/') && !p.endsWith('/offline/'));
+  await withPage(browser, async ({ page, context }) => {
+    await visitAndInstall(page, server);
+    const [name] = await carebookCaches(page);
+    // What a browser short of space may do: evict one saved page.
+    assert.ok(await page.evaluate(async ([cacheName, url]) => (await caches.open(cacheName)).delete(url), [name, server.url(target)]), `${target} was not cached`);
+    await context.setOffline(true);
+    try {
+      await page.goto(server.url(target), { waitUntil: 'load' });
+      assert.deepEqual(await headings(page), [OFFLINE_H1], `${target} offline, not in the cache`);
+    } finally {
+      await context.setOffline(false);
+    }
+  });
 });
 
 test('"You are offline" shows while the connection is lost, without taking focus', async () => {
