@@ -409,6 +409,9 @@ function tracker(page) {
     today: [...f.querySelectorAll('thead th[aria-current="date"]')].map((th) => Number(th.dataset.day)),
     todayCells: [...new Set([...f.querySelectorAll('td.is-today')].map((td) => Number(td.dataset.day)))],
     dates: [...f.querySelectorAll('thead th[data-day] [data-day-date]')].map((el) => el.textContent),
+    // The date as the eye sees it ("2 Dec") and as a screen reader hears it ("2 December 2026").
+    shown: [...f.querySelectorAll('thead th[data-day] [data-day-date]')].map((el) => el.querySelector('[aria-hidden="true"]')?.textContent ?? ''),
+    spoken: [...f.querySelectorAll('thead th[data-day] [data-day-date]')].map((el) => el.querySelector('.visually-hidden')?.textContent ?? ''),
   }));
 }
 
@@ -441,15 +444,21 @@ test('the habit tracker: a grid of habits by day, with names that say habit and 
     assert.deepEqual(record.items[`${grid.ids[1]}@1`].checked, true);
     assert.equal(record.items[`${grid.ids[1]}@1`].label, grid.habits[1]);
     const dated = await tracker(page);
+    // Dated as the rest of the site writes dates ("1 November 2026"): "2 Dec" to the eye, in full for screen readers.
     const expected = await page.evaluate(
       ([start]) => {
-        const format = new Intl.DateTimeFormat(document.documentElement.lang, { day: 'numeric', month: 'numeric', timeZone: 'UTC' });
+        const month = (style) => new Intl.DateTimeFormat(document.documentElement.lang, { month: style, timeZone: 'UTC' });
         const [y, m, d] = start.split('-').map(Number);
-        return [0, 1, 13].map((offset) => format.format(new Date(Date.UTC(y, m - 1, d + offset))));
+        return [0, 1, 13].map((offset) => {
+          const date = new Date(Date.UTC(y, m - 1, d + offset));
+          const day = date.getUTCDate();
+          return [`${day} ${month('short').format(date)}`, `, ${day} ${month('long').format(date)} ${date.getUTCFullYear()}`];
+        });
       },
       [today],
     );
-    assert.deepEqual([dated.dates[0], dated.dates[1], dated.dates[13]], expected, 'the day columns are dated from the start');
+    const columns = [0, 1, 13].map((i) => [dated.shown[i], dated.spoken[i]]);
+    assert.deepEqual(columns, expected, 'the day columns are dated from the start');
   }));
 
 test('the habit tracker counts days, ticks and the current streak from the start date', async (t) => {

@@ -29,6 +29,8 @@ const TEXT = {
   longest: (n) => tn('checklist.longest', n),
   finished: (days) => t('checklist.finished', { days }),
   today: t('checklist.today'),
+  dateShort: (date) => t('checklist.date_short', { day: date.getUTCDate(), month: monthName(date, 'short') }),
+  dateFull: (date) => t('checklist.date_full', { day: date.getUTCDate(), month: monthName(date, 'long'), year: date.getUTCFullYear() }),
   earlier: t('checklist.earlier'),
   earlierDay: (label, day) => t('checklist.earlier_day', { label, day }),
   quota: t('checklist.quota'),
@@ -297,7 +299,6 @@ function paintHabits(form, record, repeatDays) {
   const today = localDate(new Date());
   // Before the first tick, today is the day that tick will make day 1.
   const todayNumber = started ? daysBetween(started, today) + 1 : 1;
-  const format = dateFormat();
 
   for (const header of form.querySelectorAll('th[data-day]')) {
     const day = Number(header.dataset.day);
@@ -306,7 +307,7 @@ function paintHabits(form, record, repeatDays) {
     if (isToday) header.setAttribute('aria-current', 'date');
     else header.removeAttribute('aria-current');
     const date = header.querySelector('[data-day-date]');
-    if (date) setText(date, started ? format.format(utcDate(addDays(started, day - 1))) : '');
+    if (date) paintDate(date, started ? utcDate(addDays(started, day - 1)) : null);
     // The word "today" is screen-only (style.css): a printed sheet outlives the day.
     let marker = header.querySelector('.habit-today');
     if (isToday && !marker) {
@@ -321,6 +322,7 @@ function paintHabits(form, record, repeatDays) {
   for (const cell of form.querySelectorAll('td[data-day]')) {
     cell.classList.toggle('is-today', Number(cell.dataset.day) === todayNumber);
   }
+  if (started) showToday(form);
 
   if (!started) return TEXT.notStarted(repeatDays);
   const tickedDays = new Map();
@@ -475,15 +477,63 @@ function addDays(ymd, days) {
   return date.toISOString().slice(0, 10);
 }
 
-let cachedFormat = null;
-function dateFormat() {
-  if (!cachedFormat) {
-    const lang = document.documentElement.lang || undefined;
-    try {
-      cachedFormat = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'numeric', timeZone: 'UTC' });
-    } catch {
-      cachedFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'numeric', timeZone: 'UTC' });
-    }
+/**
+ * A column's date, in the page's language: short to the eye ("2 Dec"), in
+ * full for a screen reader ("2 December 2026"), as the rest of the site
+ * writes dates. Empty (no date) before the first tick.
+ */
+function paintDate(box, date) {
+  const text = date ? [TEXT.dateShort(date), TEXT.dateFull(date)] : ['', ''];
+  let [short, full] = box.children;
+  if (!short || !full) {
+    short = document.createElement('span');
+    short.setAttribute('aria-hidden', 'true');
+    full = document.createElement('span');
+    full.className = 'visually-hidden';
+    box.replaceChildren(short, full);
   }
-  return cachedFormat;
+  setText(short, text[0]);
+  setText(full, text[1] && `, ${text[1]}`);
+}
+
+const monthNames = new Map();
+/** The month's name in the page's language: 'short' ("Dec") or 'long' ("December"). */
+function monthName(date, month) {
+  if (!monthNames.has(month)) {
+    const lang = document.documentElement.lang || undefined;
+    let format;
+    try {
+      format = new Intl.DateTimeFormat(lang, { month, timeZone: 'UTC' });
+    } catch {
+      format = new Intl.DateTimeFormat(undefined, { month, timeZone: 'UTC' });
+    }
+    monthNames.set(month, format);
+  }
+  return monthNames.get(month).format(date);
+}
+
+/** Grids already scrolled to today: only once, so a tick never moves the grid under the finger. */
+const scrolledToToday = new WeakSet();
+
+/**
+ * Opens the grid with today's column in view (a phone shows a few days at
+ * a time): scrolls the grid's own box, never the page, and at once, not
+ * smoothly. Today ends up at the right edge, with tomorrow after it when
+ * there is one, so the days just done stay in view.
+ */
+function showToday(form) {
+  const scroller = form.querySelector('.habit-grid-scroll');
+  const today = form.querySelector('thead th.is-today');
+  if (!scroller || !today || scrolledToToday.has(scroller)) return;
+  scrolledToToday.add(scroller);
+  if (scroller.scrollWidth <= scroller.clientWidth) return;
+  const box = scroller.getBoundingClientRect();
+  const cell = today.getBoundingClientRect();
+  const names = form.querySelector('thead .habit-corner')?.getBoundingClientRect().width || 0;
+  if (cell.left >= box.left + names && cell.right <= box.right) return;
+  // Physical pixels, so right-to-left pages scroll the right way too.
+  const next = today.nextElementSibling ? cell.width : 0;
+  const shift = cell.right + next - box.right;
+  // A plain assignment: the box has no scroll-behavior of its own, so it jumps.
+  scroller.scrollLeft += shift;
 }
