@@ -173,7 +173,6 @@ function setUpJournal(form, store, tools) {
     if (stored) current = copy(stored);
     else if (!chosen && !unsaved && today.length) current = copy(lastWritten(today));
     since = chosen || entries.some((e) => e.id === current.id) ? null : [...entries].sort(byNewest)[0] || null;
-    form.dataset.entry = current.id; // which entry is open (tests wait for it)
     for (const p of prompts) {
       const value = current.answers[p.id]?.value || '';
       for (const f of p.fields) {
@@ -182,6 +181,7 @@ function setUpJournal(form, store, tools) {
       }
       p.box.classList.toggle('has-answer', !!value);
     }
+    form.dataset.entry = current.id; // which entry is open, once its answers are in the fields
     render();
     await renderAlongside();
   }
