@@ -58,7 +58,8 @@ test('"My answers" is linked from the home page and every journal page', () =>
     for (const address of [server.url(basePath), url(intention), url(reflection), url(JOURNALS.notes)]) {
       await page.goto(address);
       const link = page.locator(`a[href="${basePath}journal/"]`);
-      assert.equal(await link.count(), 1, `no link to "My answers" on ${address}`);
+      assert.ok((await link.count()) >= 1, `no link to "My answers" on ${address}`);
+      assert.match(await link.first().textContent(), /^My answers/);
     }
     await page.goto(server.url(`${basePath}es/`));
     assert.equal(await page.locator(`a[href="${basePath}es/journal/"]`).count(), 1, 'the Spanish home links the Spanish page');
@@ -82,7 +83,7 @@ test('it lists every journal’s entries newest first, with dates, questions and
 
       const trend = page.locator('.answers-collection').first().locator('.trend');
       assert.equal(await trend.count(), 1);
-      assert.equal((await trend.locator('.trend-title').textContent()).trim(), 'How calm do you feel right now?: over time');
+      assert.equal((await trend.locator('.trend-title').textContent()).trim(), 'How calm do you feel right now?');
       assert.equal((await trend.locator('.trend-ends').textContent()).trim(), '0: Not calm at all, 10: Very calm');
       assert.deepEqual(await trend.locator('svg text').allTextContents(), ['0', '5', '10', '2 December', '5 December']);
       assert.equal(await trend.locator('tbody tr').count(), 2);

@@ -47,7 +47,7 @@ function collectionSection(record, collection) {
   const articles = entries.map((e) => entryArticle(e, prompts)).filter(Boolean);
   if (!articles.length) return null;
   const scales = [...prompts].filter(([, p]) => p.type === 'scale');
-  const trends = scales.map(([id, p]) => trendFigure({ prompt: p.text, low: p.low, high: p.high, points: scalePoints(entries, id), level: 'h3' })).filter(Boolean);
+  const trends = scales.map(([id, p]) => trendFigure({ prompt: p.text, low: p.low, high: p.high, points: scalePoints(entries, id), level: 'h3', title: p.text })).filter(Boolean);
   const title = String(collection?.title || record.title || record.collection);
   return el(
     'section',

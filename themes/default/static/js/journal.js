@@ -191,6 +191,7 @@ function setUpJournal(form, store, tools) {
     if (!heading) return;
     const stored = entries.some((e) => e.id === current.id);
     heading.classList.toggle('is-dated', stored); // printed with the entry
+    heading.classList.toggle('is-returning', !stored && !!since);
     if (stored) heading.replaceChildren(...tNodes('journal.entry_of', { date: timeEl(current.created) }));
     else if (since) {
       const label = t('journal.reopen_label', { date: formatDay(since.created) });

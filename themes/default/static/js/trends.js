@@ -95,9 +95,10 @@ function table(points, prompt) {
 /**
  * A figure for one scale question (two answers or more), or null:
  * `{ prompt, low, high }` are its words ("How calm…", "Not calm at all",
- * "Very calm"), `points` from scalePoints. `level`: the caption's heading level.
+ * "Very calm"), `points` from scalePoints; `title` and `level` (an element
+ * name: h3 in "My answers", p under the question) make the caption.
  */
-export function trendFigure({ prompt, low, high, points, level = 'h3' }) {
+export function trendFigure({ prompt, low, high, points, level = 'h3', title = t('trends.title') }) {
   if (points.length < 2) return null;
   const first = formatDay(points[0].created);
   const last = formatDay(points[points.length - 1].created);
@@ -106,7 +107,7 @@ export function trendFigure({ prompt, low, high, points, level = 'h3' }) {
   return el(
     'figure',
     { className: 'trend' },
-    el('figcaption', {}, el(level, { className: 'trend-title' }, t('trends.title', { prompt })), ends),
+    el('figcaption', {}, el(level, { className: 'trend-title' }, title), ends),
     drawing(points, label),
     table(points, prompt),
   );
