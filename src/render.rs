@@ -22,7 +22,17 @@ use crate::markdown::{Heading, embed_marker};
 use crate::model::{Entry, Page, PageId, Section, SectionId, Site};
 use crate::output::OutputSet;
 use crate::render_memo::{RenderMemo, render_fingerprint, site_fingerprint};
-use crate::worksheets::{PrintPack, WorksheetContext, print_packs, worksheet_context};
+use crate::worksheets::{
+    CollectionContext, PrintPack, WorksheetContext, answers_url, journal_collections, print_packs,
+    worksheet_context,
+};
+
+/// The theme's "My answers" page (optional), built at `<language home>journal/`.
+pub const ANSWERS_TEMPLATE: &str = "answers.html";
+
+fn has_answers_template(tera: &Tera) -> bool {
+    tera.get_template_names().any(|name| name == ANSWERS_TEMPLATE)
+}
 
 /// Templates every theme must provide.
 pub const REQUIRED_TEMPLATES: &[&str] = &["index.html", "section.html", "page.html", "404.html"];
@@ -132,6 +142,9 @@ struct SiteContext<'a> {
     stylesheet: &'a str,
     nav: Vec<Link>,
     root_pages: Vec<Link>,
+    /// The "My answers" page of this language (`/journal/`), or empty when
+    /// the site has no journal page or the theme no `answers.html`.
+    answers_url: String,
 }
 
 /// A language, or this page in a language (the switcher).
@@ -264,6 +277,12 @@ struct PackContext<'a> {
     worksheets: Vec<WorksheetContext<'a>>,
 }
 
+/// `answers` in answers.html: every journal of the site, in reading order.
+#[derive(Debug, Serialize)]
+struct AnswersContext<'a> {
+    collections: Vec<CollectionContext<'a>>,
+}
+
 /// What the renderer needs besides the site itself.
 pub struct RenderInput<'a> {
     pub config: &'a Config,
@@ -343,6 +362,9 @@ pub fn render_site(site: &Site, input: &RenderInput) -> Result<RenderedSite, Bui
         let offline =
             renderer.render("offline.html", "offline.html", &url, &versions, |_| Ok(()))?;
         output.insert(renderer.output_path(&url), offline);
+    }
+    if let Some(answers) = renderer.render_answers()? {
+        output.insert(answers.0, answers.1);
     }
     Ok(RenderedSite { files: output, fingerprints })
 }
@@ -442,6 +464,24 @@ impl Renderer<'_> {
             self.insert_entry_language(section, c);
             Ok(())
         })
+    }
+
+    /// The "My answers" page, when the site has a journal and the theme the
+    /// template: `(output path, bytes)`.
+    fn render_answers(&self) -> Result<Option<(String, Vec<u8>)>, BuildError> {
+        let collections = journal_collections(self.site);
+        if collections.is_empty() || !has_answers_template(self.input.tera) {
+            return Ok(None);
+        }
+        let home = self.input.config.language_base_path(&self.site.language);
+        let url = answers_url(&home);
+        let versions = Alternates::with_suffix(&self.input.alternates.homes, "journal/");
+        let context = AnswersContext { collections };
+        let bytes = self.render(ANSWERS_TEMPLATE, ANSWERS_TEMPLATE, &url, &versions, |c| {
+            c.insert("answers", &context);
+            Ok(())
+        })?;
+        Ok(Some((self.output_path(&url), bytes)))
     }
 
     /// The body HTML with each shortcode marker replaced by its worksheet,
@@ -666,6 +706,11 @@ fn site_context<'a>(site: &Site, input: &'a RenderInput) -> SiteContext<'a> {
         stylesheet: input.stylesheet_url,
         nav: root.subsections.iter().map(|&id| link(&site.sections[id].entry)).collect(),
         root_pages: root.pages.iter().map(|&id| link(&site.pages[id].entry)).collect(),
+        answers_url: if has_answers_template(input.tera) && !journal_collections(site).is_empty() {
+            answers_url(&config.language_base_path(&language.code))
+        } else {
+            String::new()
+        },
     }
 }
 

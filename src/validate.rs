@@ -17,6 +17,9 @@ pub fn validate_site(site: &Site, template_names: &BTreeSet<String>) -> Vec<Diag
     let mut diagnostics = check_anchors(site);
     diagnostics.extend(check_worksheet_references(site));
     diagnostics.extend(check_print_pack_addresses(site));
+    if template_names.contains(crate::render::ANSWERS_TEMPLATE) {
+        diagnostics.extend(check_answers_address(site));
+    }
     for entry in site.entries() {
         check_template(entry, template_names, &mut diagnostics);
         if entry.meta.description.is_empty() {
@@ -194,6 +197,26 @@ fn check_print_pack_addresses(site: &Site) -> Vec<Diagnostic> {
                 &entry.display_path,
                 Position::start(),
                 format!("this page's address {} is where the section's print pack goes", entry.url),
+            )
+            .with_hint("rename the file or give it another slug")
+        })
+        .collect()
+}
+
+/// The "My answers" page lives at `journal/` under the home page when the
+/// site has a journal; a page there would be overwritten.
+fn check_answers_address(site: &Site) -> Vec<Diagnostic> {
+    if crate::worksheets::journal_collections(site).is_empty() {
+        return Vec::new();
+    }
+    let url = crate::worksheets::answers_url(&site.sections[site.root].entry.url);
+    site.entries()
+        .filter(|entry| entry.url == url)
+        .map(|entry| {
+            Diagnostic::error(
+                &entry.display_path,
+                Position::start(),
+                format!("this page's address {url} is where the \"My answers\" page goes"),
             )
             .with_hint("rename the file or give it another slug")
         })

@@ -188,6 +188,26 @@ pub fn print_packs(site: &Site) -> Vec<PrintPack<'_>> {
         .collect()
 }
 
+/// Where the theme's "My answers" page (`answers.html`) goes: `journal/`
+/// under the language's home (`/journal/`, `/es/journal/`).
+pub fn answers_url(home: &str) -> String {
+    format!("{home}journal/")
+}
+
+/// Every prompt collection of the site, in reading order, for the "My
+/// answers" page: it lists what is stored under each one.
+pub fn journal_collections(site: &Site) -> Vec<CollectionContext<'_>> {
+    let mut pages = Vec::new();
+    collect_worksheets(site, site.root, &mut pages);
+    pages
+        .into_iter()
+        .filter_map(|page| match worksheet_context(site, page) {
+            Some(WorksheetContext::Prompts { collection }) => Some(collection),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The URL of a section's print pack.
 pub fn print_pack_url(section_url: &str) -> String {
     format!("{section_url}print/")

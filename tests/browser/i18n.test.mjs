@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 
 import { REPO_ROOT, closeBuiltSite, openBuiltSite, withPage } from './harness.mjs';
 import { openJournal, waitForStored, writeAnswer } from './journal-helpers.mjs';
-import { waitForChecklists } from './checklist-helpers.mjs';
+import { waitForChecklists, waitForRecord } from './checklist-helpers.mjs';
 import { waitForControl } from './offline-helpers.mjs';
 
 let site;
@@ -61,6 +61,8 @@ test('the Spanish checklist speaks Spanish and shares its ticks with the English
     assert.equal(await status.innerText(), '0 de 5 listos');
     await page.getByLabel('Un vaso de agua').check();
     await page.waitForFunction(() => document.querySelector('[data-checklist-status]').textContent === '1 de 5 listos');
+    // The status is painted before the tick is stored: wait for the store before leaving the page.
+    await waitForRecord(page, '/', 'checklist:prepare/gather', (r) => r?.items?.water?.checked === true);
     assert.equal(await page.getByRole('button', { name: 'Imprimir esta hoja' }).count(), 1);
 
     await page.goto(server.url('/prepare/gather/'));

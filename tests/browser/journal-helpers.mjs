@@ -75,6 +75,17 @@ export async function writeAnswer(page, collection, promptId, text) {
   await waitForStored(page, collection, promptId, text);
 }
 
+/**
+ * Clicks "Start a new entry" and waits until the form names another open
+ * entry (data-entry): the open one is saved first, so the new one opens later.
+ */
+export async function startNewEntry(page) {
+  const form = page.locator('form[data-journal]').first();
+  const before = await form.getAttribute('data-entry');
+  await page.click('[data-action="new"]');
+  await page.waitForFunction((old) => document.querySelector('form[data-journal]').dataset.entry !== old, before);
+}
+
 /** The quiet "Saved on this device at HH:MM." status of the first journal form. */
 export function savedStatus(page) {
   return page.locator('.journal-saved').first();

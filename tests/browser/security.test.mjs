@@ -94,6 +94,8 @@ test('HTML and javascript: typed into journal fields stay text through reload, e
       // Delete everything, then restore the backup.
       await page.click('[data-action="delete"]');
       await page.click('[data-action="delete-yes"]');
+      // Wait for the deletion to land before reloading (it is asynchronous).
+      await page.locator('[data-journal-message="delete"]').filter({ hasText: 'deleted' }).waitFor();
       await page.reload();
       await openJournal(page, journalUrl());
       assert.equal(await page.inputValue('#p-held-back'), '');

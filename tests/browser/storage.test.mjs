@@ -66,6 +66,10 @@ for (let version = 0; version <= SCHEMA_VERSION; version += 1) {
 
       await openJournal(page, url(intention));
       const entry = fixture.records[`journal:${intention.id}`].entries[0];
+      // Written on an earlier day: the page opens on a new entry and shows the old answer above the question.
+      assert.equal(await page.locator('[data-prompt="held-back"] .journal-answer').first().textContent(), entry.answers['held-back'].value);
+      await page.click('.journal-current [data-action="reopen"]');
+      await page.locator(`form[data-journal][data-entry="${entry.id}"]`).waitFor({ state: 'attached' });
       assert.equal(await page.inputValue('#p-held-back'), entry.answers['held-back'].value);
       assert.equal(await page.isChecked('#p-calm-7'), true);
       const record = await readJournal(page, intention.id);

@@ -61,6 +61,7 @@ invalid_fixtures! {
     shortcode_wrong_kind => "shortcode-wrong-kind",
     shortcode_unknown => "shortcode-unknown",
     print_pack_clash => "print-pack-clash",
+    answers_clash => "answers-clash",
     print_paper => "print-paper",
     translation_ids => "translation-ids",
     translation_undeclared => "translation-undeclared",

@@ -117,3 +117,33 @@ fn a_new_build_gets_a_new_cache_name() {
     assert!(site.build().success);
     assert_ne!(first, cache_name(&site.read_output("sw.js")));
 }
+
+#[test]
+fn my_answers_is_built_for_a_site_with_a_journal_and_linked_from_home_and_journal_pages() {
+    let site = built();
+    let main = site.main_of("journal/index.html");
+    assert!(main.contains("<h1>My answers</h1>"), "{main}");
+    assert!(main.contains("data-journal-answers"), "{main}");
+    assert!(main.contains("data-journal-nojs"), "it says what it needs without JavaScript: {main}");
+    // Every journal, with what the script needs about each scale question.
+    assert!(main.contains("data-collection=prepare/journal"), "{main}");
+    assert!(main.contains("data-collection=prepare/after"), "{main}");
+    assert!(main.contains("data-low=Tense") && main.contains("data-high=Relaxed"), "{main}");
+    assert!(!main.contains("data-collection=prepare/bag"), "a checklist is not a journal: {main}");
+    assert!(site.main_of("index.html").contains("href=/journal/"), "the home page links it");
+    assert!(
+        site.main_of("prepare/journal/index.html").contains("href=/journal/"),
+        "a journal page links it"
+    );
+    let worker = site.read_output("sw.js");
+    assert!(worker.contains(r#""/journal/""#), "precached for offline: {worker}");
+}
+
+#[test]
+fn a_site_without_a_journal_has_no_my_answers_page() {
+    let site = SiteTest::fixture("base");
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
+    assert!(!site.public().join("journal/index.html").exists());
+    assert!(!site.main_of("index.html").contains("/journal/"));
+}

@@ -6,11 +6,28 @@
 
 import { openStore } from './storage.js';
 import { t, tn, tNodes } from './text.js';
+import {
+  FORMAT,
+  LOCK,
+  PREFIX,
+  answerText,
+  answered,
+  backupOf,
+  byNewest,
+  clock,
+  download,
+  el,
+  formatDate,
+  formatDay,
+  now,
+  sameDay,
+  say,
+  time,
+  timeEl,
+} from './entries.js';
+import { scalePoints, trendFigure } from './trends.js';
 
-const PREFIX = 'journal:';
 const SAVE_DELAY = 400; // ms; the issue asks for at most 500
-const FORMAT = 'carebook-journal';
-const LOCK = 'lock:journal'; // set by js/lock.js
 
 const journals = [];
 let queue = Promise.resolve();
@@ -19,34 +36,6 @@ let persistAsked = false;
 /** Store tasks run one at a time: each reads, then writes; two at once would lose text. */
 const enqueue = (task) => (queue = queue.catch(() => {}).then(task));
 
-/** Strings in `children` become Text nodes, never HTML. */
-function el(tag, props, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
-
-/** The same words again would be read out again. */
-const say = (node, text) => node && node.textContent !== text && (node.textContent = text);
-
-const now = () => new Date().toISOString();
-const time = (iso) => Date.parse(iso) || 0;
-const pad = (n) => String(n).padStart(2, '0');
-const clock = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-
-/** "Tuesday 3 March, 14:05" (plus the year if not this one), in the page's language. */
-function formatDate(iso) {
-  const d = new Date(iso);
-  const name = (o) => d.toLocaleDateString(document.documentElement.lang || undefined, o);
-  const year = d.getFullYear() === new Date().getFullYear() ? '' : ` ${d.getFullYear()}`;
-  const parts = { weekday: name({ weekday: 'long' }), day: d.getDate(), month: name({ month: 'long' }), year, time: clock(d) };
-  return isNaN(d) ? '?' : t('journal.date', parts);
-}
-
-const timeEl = (iso) => el('time', { dateTime: iso }, formatDate(iso));
-const answerText = (a) => (a.type === 'scale' ? t('journal.scale_value', { value: a.value }) : a.value);
-const answered = (entry) => Object.values(entry.answers).filter((a) => a.value);
-const byNewest = (a, b) => time(b.created) - time(a.created);
 const lastWritten = (list) => [...list].sort((a, b) => time(b.updated) - time(a.updated))[0];
 const copy = (e) => ({ ...e, answers: { ...e.answers } });
 const newEntry = (created = now()) => ({
@@ -59,6 +48,14 @@ const newEntry = (created = now()) => ({
 function firstWords(entry) {
   const words = answerText(answered(entry)[0] || { value: '…' }).split(/\s+/);
   return words.slice(0, 12).join(' ') + (words.length > 12 ? ' …' : '');
+}
+
+/** A button with its action and entry in data attributes, named for its entry's date. */
+function entryButton(action, entry, words, label) {
+  const button = el('button', { type: 'button', className: 'journal-button' }, words);
+  Object.assign(button.dataset, { action, entry: entry.id });
+  if (label) button.setAttribute('aria-label', label);
+  return button;
 }
 
 const describeError = (err) => t(err?.name === 'QuotaExceededError' ? 'journal.not_saved_quota' : 'journal.not_saved');
@@ -84,12 +81,15 @@ function setUpJournal(form, store, tools) {
     type: box.dataset.type || 'long',
     fields: [...box.querySelectorAll('textarea, input')],
     text: box.querySelector('legend, label')?.textContent.trim(), // stored for other pages
+    low: box.dataset.low,
+    high: box.dataset.high,
   }));
 
   let known = null; // the record as last read or written (undefined: none stored)
   let entries = [];
   let current = newEntry(); // stored once something is typed
   let chosen = false; // started or reopened by the patient
+  let since = null; // back on a later day: the last entry, before today's new one
   let unsaved = false;
   let timer = 0;
   let lastSave = Promise.resolve(true);
@@ -147,6 +147,7 @@ function setUpJournal(form, store, tools) {
         say(alert, '');
         say(status, t('journal.saved', { time: clock(new Date()) }));
         if (isNew) showHeading();
+        renderTrends();
         if (!persistAsked) store.requestPersistence().catch(() => {}); // once: it may prompt
         persistAsked = true;
         return true;
@@ -166,9 +167,12 @@ function setUpJournal(form, store, tools) {
     known = await store.read(key);
     entries = known?.entries || [];
     const stored = entries.find((e) => e.id === current.id);
+    // Coming back the same day: carry on with today's entry. On a later day
+    // the page opens on a new, empty one (stored once something is typed).
+    const today = entries.filter((e) => sameDay(e.created, now()));
     if (stored) current = copy(stored);
-    // Coming back: carry on with the last entry written in.
-    else if (!chosen && !unsaved && entries.length) current = copy(lastWritten(entries));
+    else if (!chosen && !unsaved && today.length) current = copy(lastWritten(today));
+    since = chosen || entries.some((e) => e.id === current.id) ? null : [...entries].sort(byNewest)[0] || null;
     for (const p of prompts) {
       const value = current.answers[p.id]?.value || '';
       for (const f of p.fields) {
@@ -177,14 +181,35 @@ function setUpJournal(form, store, tools) {
       }
       p.box.classList.toggle('has-answer', !!value);
     }
+    form.dataset.entry = current.id; // which entry is open, once its answers are in the fields
     render();
     await renderAlongside();
   }
 
-  const showHeading = () =>
-    heading?.replaceChildren(
-      ...(entries.some((e) => e.id === current.id) ? tNodes('journal.entry_of', { date: timeEl(current.created) }) : [t('journal.new_entry')]),
-    );
+  /** The line at the top: the open entry's date, or that it is new (and, back on a later day, since when). */
+  function showHeading() {
+    if (!heading) return;
+    const stored = entries.some((e) => e.id === current.id);
+    heading.classList.toggle('is-dated', stored); // printed with the entry
+    heading.classList.toggle('is-returning', !stored && !!since);
+    if (stored) heading.replaceChildren(...tNodes('journal.entry_of', { date: timeEl(current.created) }));
+    else if (since) {
+      const label = t('journal.reopen_label', { date: formatDay(since.created) });
+      const button = entryButton('reopen', since, label);
+      heading.replaceChildren(...tNodes('journal.returning', { date: timeEl(since.created, formatDay) }), ' ', button);
+    } else heading.replaceChildren(t('journal.new_entry'));
+  }
+
+  /** Under each scale question, its answers over time (two or more), this entry's included. */
+  function renderTrends() {
+    const all = entries.filter((e) => e.id !== current.id).concat(current);
+    for (const p of prompts.filter((q) => q.type === 'scale')) {
+      p.trend?.remove();
+      const points = scalePoints(all, p.id);
+      p.trend = trendFigure({ prompt: p.text, low: p.low, high: p.high, points, level: 'p' });
+      if (p.trend) p.box.append(p.trend);
+    }
+  }
 
   /** The earlier answers and entries: they change only when another entry opens. */
   function render() {
@@ -201,13 +226,15 @@ function setUpJournal(form, store, tools) {
       p.earlier = el('details', { className: 'journal-earlier', open: true }, el('summary', {}, t('journal.earlier')), el('ul', {}, ...items));
       (p.fields[0].closest('.journal-scale-options') || p.fields[0]).before(p.earlier);
     }
+    renderTrends();
     const items = others.map((e) => {
       const date = timeEl(e.created);
-      const button = el('button', { type: 'button', className: 'journal-button' }, t('journal.reopen'));
-      Object.assign(button.dataset, { action: 'reopen', entry: e.id });
-      button.setAttribute('aria-label', t('journal.reopen_label', { date: date.textContent }));
+      const reopen = entryButton('reopen', e, t('journal.reopen'), t('journal.reopen_label', { date: date.textContent }));
+      const remove = entryButton('delete-entry', e, t('journal.delete_one'), t('journal.delete_one_label', { date: date.textContent }));
+      remove.setAttribute('aria-expanded', 'false');
       const words = el('p', { className: 'journal-entry-words' }, firstWords(e));
-      return el('li', { className: 'journal-entry' }, el('p', { className: 'journal-entry-date' }, date), words, button);
+      const buttons = el('div', { className: 'journal-actions' }, reopen, remove);
+      return el('li', { className: 'journal-entry' }, el('p', { className: 'journal-entry-date' }, date), words, buttons);
     });
     tools
       ?.querySelector('[data-journal-entries]')
@@ -226,6 +253,11 @@ function setUpJournal(form, store, tools) {
     );
   }
 
+  function reopenEntry(id) {
+    const entry = entries.find((e) => e.id === id);
+    return entry && open(copy(entry));
+  }
+
   async function open(entry) {
     if (!(await save())) return; // not stored: keep its text on screen
     current = entry;
@@ -234,7 +266,26 @@ function setUpJournal(form, store, tools) {
     heading?.focus();
   }
 
+  /** Deletes one stored entry (after the patient confirmed it) and says so. */
+  async function deleteEntry(id) {
+    const entry = entries.find((e) => e.id === id);
+    if (!entry || !(await save())) return null;
+    await enqueue(async () => {
+      const record = await store.read(key);
+      if (!record) return;
+      record.entries = record.entries.filter((e) => e.id !== id);
+      await store.write(key, record);
+    });
+    await load();
+    return t('journal.deleted_one', { date: formatDate(entry.created) });
+  }
+
   form.addEventListener('input', onEdit);
+  // The line at the top may offer to reopen the last entry.
+  form.addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-action="reopen"]');
+    if (button) reopenEntry(button.dataset.entry);
+  });
   form.addEventListener('change', onEdit);
   // Submitting would put the answers in a URL sent to the server.
   form.addEventListener('submit', (event) => event.preventDefault());
@@ -243,10 +294,8 @@ function setUpJournal(form, store, tools) {
     save,
     load,
     startNew: () => open(newEntry()),
-    reopen(id) {
-      const entry = entries.find((e) => e.id === id);
-      return entry && open(copy(entry));
-    },
+    reopen: reopenEntry,
+    deleteEntry,
     /** Before deleting all: what waits to be saved would be written back. */
     reset() {
       clearTimeout(timer);
@@ -277,17 +326,6 @@ function toMarkdown(records) {
     }
   }
   return lines.join('\n');
-}
-
-/** A blob: URL made here: nothing is uploaded. */
-function download(text, type, extension) {
-  const name = `${t('journal.file_name')}-${new Date().toLocaleDateString('sv')}.${extension}`; // "sv": YYYY-MM-DD, local
-  const link = el('a', { href: URL.createObjectURL(new Blob([text], { type })), download: name });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 60000); // not yet: the download starts later
-  return t('journal.downloaded', { name });
 }
 
 /**
@@ -341,6 +379,38 @@ async function importBackup(store, file) {
     : t('journal.nothing_new');
 }
 
+/**
+ * Asks, inline under the entry, whether to delete it, naming its date;
+ * focus moves to "No, keep it". Only one question at a time.
+ */
+function askToDeleteEntry(tools, button) {
+  closeEntryQuestion(tools, false);
+  const item = button.closest('.journal-entry');
+  const date = item.querySelector('time').textContent;
+  const question = el('p', { id: 'cb-delete-entry-question' }, el('strong', {}, t('journal.delete_one_question', { date })), ' ', t('journal.delete_one_warning'));
+  const entry = { id: button.dataset.entry };
+  const yes = entryButton('delete-entry-yes', entry, t('journal.delete_one_yes'));
+  const no = entryButton('delete-entry-no', entry, t('journal.delete_one_no'));
+  yes.classList.add('journal-button-delete');
+  const box = el('div', { className: 'journal-confirm', id: 'cb-delete-entry', role: 'group' }, question, el('div', { className: 'journal-actions' }, yes, no));
+  box.setAttribute('aria-labelledby', question.id);
+  item.append(box);
+  button.setAttribute('aria-expanded', 'true');
+  button.setAttribute('aria-controls', box.id);
+  no.focus();
+}
+
+/** Removes the question; `back`: focus returns to its Delete button. */
+function closeEntryQuestion(tools, back) {
+  const box = tools.querySelector('#cb-delete-entry');
+  if (!box) return;
+  const button = box.closest('.journal-entry')?.querySelector('[data-action="delete-entry"]');
+  box.remove();
+  button?.setAttribute('aria-expanded', 'false');
+  button?.removeAttribute('aria-controls');
+  if (back) button?.focus();
+}
+
 function setUpTools(tools, journal, store) {
   const message = (name, text) => say(tools.querySelector(`[data-journal-message="${name}"]`), text);
   const confirmBox = tools.querySelector('[data-journal-confirm]');
@@ -350,13 +420,21 @@ function setUpTools(tools, journal, store) {
     deleteButton.setAttribute('aria-expanded', ask);
     (ask ? confirmBox.querySelector('[data-action="delete-no"]') : deleteButton).focus();
   };
-  const backup = async () => ({ format: FORMAT, version: 1, exported: now(), records: await allRecords(store) });
+  const backup = async () => backupOf(await allRecords(store));
   const actions = {
     new: () => journal.startNew(),
     reopen: (button) => journal.reopen(button.dataset.entry),
     'export-md': async () => message('copy', download(toMarkdown(await allRecords(store)), 'text/markdown', 'md')),
     'export-json': async () => {
       message('copy', download(JSON.stringify(await backup(), null, 2), 'application/json', 'json'));
+    },
+    'delete-entry': (button) => askToDeleteEntry(tools, button),
+    'delete-entry-no': () => closeEntryQuestion(tools, true),
+    'delete-entry-yes': async (button) => {
+      const said = await journal.deleteEntry(button.dataset.entry);
+      if (!said) return;
+      message('entries', said);
+      tools.querySelector('#cb-journal-earlier')?.focus();
     },
     delete: () => askToDelete(true),
     'delete-no': () => askToDelete(false),
@@ -374,7 +452,14 @@ function setUpTools(tools, journal, store) {
     if (!action) return;
     message('copy', '');
     message('delete', '');
+    message('entries', '');
     Promise.resolve(action(button)).catch((err) => message('copy', describeError(err)));
+  });
+  // Escape answers "no" to the question it is in.
+  tools.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    if (event.target.closest('#cb-delete-entry')) closeEntryQuestion(tools, true);
+    else if (event.target.closest('[data-journal-confirm]')) askToDelete(false);
   });
   const input = tools.querySelector('input[type="file"]');
   input?.addEventListener('change', async () => {

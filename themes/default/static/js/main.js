@@ -13,7 +13,8 @@
  *   link inside the guide (then the next page is the new version).
  * - Connection: says "You are offline" when the connection drops, and
  *   removes the message when it comes back.
- * - Journals and checklists: loads journal.js / checklist.js only on pages
+ * - Journals and checklists: loads journal.js / checklist.js (answers.js on
+ *   "My answers") only on pages
  *   that have one, and remind.js (backup reminder, install invitation) on
  *   journal pages with the toolbar.
  *
@@ -230,7 +231,7 @@ async function loadInteractiveParts() {
   // Loaded at once: it listens for the browser's install prompt, which comes early.
   const reminders = document.querySelector('[data-journal-reminder]') ? import('./remind.js') : null;
   // Side by side: a locked journal waits for its passphrase, a checklist on the same page need not.
-  await Promise.all([startJournals(reminders), startChecklists()]);
+  await Promise.all([startJournals(reminders), startChecklists(), startAnswers()]);
 }
 
 async function startJournals(reminders) {
@@ -242,6 +243,17 @@ async function startJournals(reminders) {
     if (reminders) (await reminders).remind();
   } catch (error) {
     console.error('carebook: the journal on this page could not start.', error);
+  }
+}
+
+/** "My answers" (answers.html): every journal entry on this device. */
+async function startAnswers() {
+  if (!document.querySelector('[data-journal-answers]')) return;
+  try {
+    const { initAnswers } = await import('./answers.js');
+    await initAnswers();
+  } catch (error) {
+    console.error('carebook: the answers on this page could not be shown.', error);
   }
 }
 
