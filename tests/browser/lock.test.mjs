@@ -280,10 +280,11 @@ for (const colorScheme of ['light', 'dark']) {
     ));
 }
 
-test('journal.js and storage.js stay under 10 KiB gzipped; lock.js and remind.js load only on journal pages', async () => {
+test('journal.js and storage.js stay under 12 KiB gzipped; lock.js and remind.js load only on journal pages', async () => {
   const gz = async (name) => gzipSync(await fs.readFile(path.join(JS_DIR, name))).length;
   const journal = (await gz('journal.js')) + (await gz('storage.js'));
-  assert.ok(journal < 10240, `journal.js + storage.js are ${journal} bytes gzipped`);
+  // 12 KiB since the pending copies of storage.js (issue #11: WebKit lost the last words typed before leaving).
+  assert.ok(journal < 12288, `journal.js + storage.js are ${journal} bytes gzipped`);
   assert.ok((await gz('lock.js')) < 8192, 'lock.js grew past 8 KiB gzipped');
   await withPage(browser, async ({ page }) => {
     const loaded = [];
