@@ -202,11 +202,20 @@ async function startXvfb() {
 async function launchWebKit() {
   const { Builder, By } = await import('selenium-webdriver');
   const xvfb = process.env.DISPLAY ? null : await startXvfb();
-  const env = { ...process.env, ...(xvfb ? { DISPLAY: xvfb.display } : {}) };
+  const env = {
+    ...process.env,
+    ...(xvfb ? { DISPLAY: xvfb.display } : {}),
+    // Xvfb has no GPU: WebKitGTK's DMA-BUF renderer would crash the page now and then.
+    WEBKIT_DISABLE_DMABUF_RENDERER: '1',
+    WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+  };
   const port = await freePort();
   const driverProcess = spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`, '--host=127.0.0.1'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let driverLog = '';
-  driverProcess.stderr.on('data', (chunk) => (driverLog = (driverLog + chunk).slice(-4000)));
+  driverProcess.stderr.on('data', (chunk) => {
+    driverLog = (driverLog + chunk).slice(-4000);
+    if (process.env.WEBKIT_LOG) process.stderr.write(chunk);
+  });
   const stopAll = async () => {
     if (driverProcess.exitCode === null) {
       driverProcess.kill();
