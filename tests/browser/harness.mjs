@@ -184,8 +184,9 @@ async function statOrNull(file) {
  * Serves `dir` on 127.0.0.1 at a random free port, mounted at `basePath`
  * (use the path part of the site's base_url). Resolves to
  * `{ origin, url(path), requests, close() }`; `requests` logs `{ method, path, status }`.
+ * `port` asks for a given port instead (to start again on the same origin after a close).
  */
-export async function startServer(dir, { basePath = '/' } = {}) {
+export async function startServer(dir, { basePath = '/', port: wantedPort = 0 } = {}) {
   const root = path.resolve(dir);
   const mount = basePath.endsWith('/') ? basePath : `${basePath}/`;
   const requests = [];
@@ -260,7 +261,7 @@ export async function startServer(dir, { basePath = '/' } = {}) {
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(wantedPort, '127.0.0.1', resolve);
   });
   const { port } = server.address();
   const origin = `http://127.0.0.1:${port}`;

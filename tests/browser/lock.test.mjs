@@ -280,18 +280,20 @@ for (const colorScheme of ['light', 'dark']) {
     ));
 }
 
-// Budgets (issue 12 let the journal grow for returning, deleting one entry
-// and trends: from 10.2 KB to 14.0 KB gzipped on a journal page).
-test('the journal\'s scripts stay under 15 KiB gzipped, "My answers" under 11 KiB; lock.js, remind.js, answers.js load only where needed', async () => {
+// Budgets: issue 12 let the journal grow for returning, deleting one entry
+// and trends (10.2 KB to 14.0 KB gzipped on a journal page), and issue 11's
+// pending copies in storage.js (WebKit lost the last words typed before
+// leaving) add about 1.9 KB: 16.1 KB in all.
+test('the journal\'s scripts stay under 16.5 KiB gzipped, "My answers" under 12.5 KiB; lock.js, remind.js, answers.js load only where needed', async () => {
   const gz = async (...names) => {
     let total = 0;
     for (const name of names) total += gzipSync(await fs.readFile(path.join(JS_DIR, name))).length;
     return total;
   };
   const journal = await gz('journal.js', 'storage.js', 'entries.js', 'trends.js');
-  assert.ok(journal < 15360, `journal.js + storage.js + entries.js + trends.js are ${journal} bytes gzipped`);
+  assert.ok(journal < 16896, `journal.js + storage.js + entries.js + trends.js are ${journal} bytes gzipped`);
   const answers = await gz('answers.js', 'storage.js', 'entries.js', 'trends.js');
-  assert.ok(answers < 11264, `answers.js + storage.js + entries.js + trends.js are ${answers} bytes gzipped`);
+  assert.ok(answers < 12800, `answers.js + storage.js + entries.js + trends.js are ${answers} bytes gzipped`);
   assert.ok((await gz('lock.js')) < 8192, 'lock.js grew past 8 KiB gzipped');
   await withPage(browser, async ({ page }) => {
     const loaded = [];

@@ -4,7 +4,7 @@
  * enters the page only as Text nodes or field values, never as HTML.
  */
 
-import { openStore } from './storage.js';
+import { dropPending, mergePending, openStore, settlePending, stagePending } from './storage.js';
 import { t, tn, tNodes } from './text.js';
 import {
   FORMAT,
@@ -102,6 +102,8 @@ function setUpJournal(form, store, tools) {
       current.answers[p.id] = { prompt: p.text, type: p.type, value, updated: now() };
       p.box.classList.toggle('has-answer', !!value); // printed only when answered
       unsaved = true;
+      // Kept at once in localStorage too: WebKit drops an IndexedDB write started as the page is left.
+      stagePending(key, { kind: 'journal', collection: form.dataset.journal, title: form.dataset.title, entries: [copy(current)] });
     }
     clearTimeout(timer);
     // "change": the field lost focus, maybe to a link about to be followed.
@@ -143,6 +145,7 @@ function setUpJournal(form, store, tools) {
     return (lastSave = (urgent ? write() : enqueue(write)).then(
       ([record, isNew]) => {
         known = record;
+        settlePending(key, record);
         entries = record.entries;
         say(alert, '');
         say(status, t('journal.saved', { time: clock(new Date()) }));
@@ -440,6 +443,7 @@ function setUpTools(tools, journal, store) {
     'delete-no': () => askToDelete(false),
     'delete-yes': async () => {
       journals.forEach((j) => j.reset());
+      dropPending(PREFIX);
       for (const { key } of await store.list(PREFIX)) await enqueue(() => store.remove(key));
       await Promise.all(journals.map((j) => j.load()));
       askToDelete(false);
@@ -484,6 +488,8 @@ export async function initJournals(root = document) {
   root.querySelectorAll('[data-journal-nojs]').forEach((n) => (n.hidden = true));
   const lock = store.read && (await store.read(LOCK).catch(() => 0));
   if (lock) await (await import('./lock.js')).unlock(store, lock, forms); // resolves once unlocked
+  // Words typed just before an earlier page was left (WebKit), into the store before it is read.
+  if (store.read) await mergePending(store, PREFIX);
   for (const form of forms) {
     const tools = root.querySelector(`[data-journal-tools="${CSS.escape(form.dataset.journal)}"]`);
     const journal = setUpJournal(form, store, tools);

@@ -18,7 +18,7 @@
 // While unlocked, the page's store (storage.js) is wrapped in place: reads
 // of "journal:" keys decrypt, writes encrypt. Other keys pass through.
 
-import { migrateRecord } from './storage.js';
+import { dropPending, migrateRecord, setPendingSealer } from './storage.js';
 import { t } from './text.js';
 
 // Every string this script writes, from the theme's i18n files ([js.lock]);
@@ -125,11 +125,14 @@ function wrap(store, key) {
     // transaction: journal.js runs its writes one at a time instead.
     update: async (name, change) => (isJournal(name) ? store.write(name, change(await store.read(name))) : plain.update(name, change)),
   });
+  // Copies of words not yet saved (storage.js, "Pending copies") are sealed too, never plain.
+  setPendingSealer({ seal: (label, text) => encrypt(key, text, label), open: (label, sealed) => decrypt(key, sealed, label) });
 }
 
 function unwrap(store) {
   if (own.has(store)) Object.assign(store, own.get(store));
   own.delete(store);
+  setPendingSealer(null);
 }
 
 /** Seals any journal record still stored in plain text (an interrupted lock, another tab). */
@@ -212,6 +215,7 @@ function wireForgotten(box, store) {
     const alert = box.querySelector('[data-lock-message]');
     try {
       for (const { key } of await store.list(PREFIX)) await store.remove(key);
+      dropPending(PREFIX);
       await store.remove(LOCK_KEY);
       say(alert, TEXT.deleted);
       location.reload();

@@ -7,8 +7,9 @@
 // - "Keep this guide on your home screen": browsers may delete the data of a
 //   site not used for some days unless it is installed (Safari) or its
 //   storage is persistent. Offered from the second day of use, with the
-//   browser's install prompt (beforeinstallprompt) or, on iPhone and iPad,
-//   the words for "Add to Home Screen"; after "Not now", not for INVITE_AGAIN_DAYS.
+//   browser's install prompt (beforeinstallprompt) or, in WebKit (Safari,
+//   iPhone and iPad), which has none, the words for "Add to Home Screen";
+//   after "Not now", not for INVITE_AGAIN_DAYS.
 // Dates live in the store as "meta:backup": { since, exported, snoozed, invited }
 // (ISO strings). Loaded by main.js on pages with a journal toolbar.
 
@@ -34,6 +35,10 @@ addEventListener('beforeinstallprompt', (event) => {
 
 const installed = () => matchMedia('(display-mode: standalone)').matches || navigator.standalone === true;
 const appleTouch = () => /iPhone|iPad|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
+// Safari and every browser on iPhone and iPad are WebKit ("Apple Computer, Inc."), with no
+// install prompt, and Safari deletes a site's data after 7 days without a visit unless it is
+// on the Home Screen: they get the words for adding it by hand.
+const appleWebKit = () => appleTouch() || (!('onbeforeinstallprompt' in window) && /^Apple/.test(navigator.vendor || ''));
 
 /** Shows the notes that are due. Errors are swallowed: a reminder is never worth an alert. */
 export async function remind(root = document) {
@@ -84,8 +89,8 @@ export async function remind(root = document) {
   };
   inviteShown = () => {
     install.hidden = !installPrompt;
-    invite.querySelector('[data-install-ios]').hidden = !!installPrompt || !appleTouch();
-    invite.hidden = !installPrompt && !appleTouch();
+    invite.querySelector('[data-install-ios]').hidden = !!installPrompt || !appleWebKit();
+    invite.hidden = !installPrompt && !appleWebKit();
   };
   inviteShown();
   invite.querySelector('[data-action="install-later"]')?.addEventListener('click', dismiss);

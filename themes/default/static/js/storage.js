@@ -4,7 +4,8 @@
 // `schema` and `savedAt`; a new release may migrate them, never clear them.
 // API: docs/interactive-pages.md (only add to it). Errors keep the browser's
 // `name` (QuotaExceededError) for the patient. Without IndexedDB, the same
-// API over localStorage.
+// API over localStorage. Pending copies (end of this file) keep what was
+// typed just before the page was left, which WebKit's IndexedDB would drop.
 
 /** Shape of the records written by this file; bump it and add a step to migrateRecord. */
 export const SCHEMA_VERSION = 1;
@@ -336,4 +337,154 @@ function localStorageStore(name) {
     },
     requestPersistence: persistence,
   };
+}
+
+// Pending copies (docs/interactive-pages.md, "Nothing typed is lost"):
+// WebKit drops an IndexedDB write started as the page is left, so
+// journal.js also stages each edit here, in localStorage (synchronous; one
+// copy per page load, sealed by lock.js while locked). A landed save removes
+// the copy; the next load merges what is left (later `updated` wins).
+
+const PENDING = '#pending|';
+const PAGE_ID = Math.random().toString(36).slice(2, 10);
+const pendingPrefix = (prefix = '') => `${databaseName()}${PENDING}${prefix}`;
+const ownCopy = (key) => `${pendingPrefix(key)}|${PAGE_ID}`;
+const parseTime = (iso) => Date.parse(iso) || 0;
+
+/** { seal(label, text) -> Promise<sealed>, open(label, sealed) -> Promise<text> } while locked (lock.js). */
+let sealer = null;
+/** This page's staged copies: key -> { record, generation, settled }. */
+const staged = new Map();
+
+function pendingStorage() {
+  try {
+    return globalThis.localStorage || null;
+  } catch {
+    return null; // site data blocked
+  }
+}
+
+/** `pending`'s entries merged into `stored` (not modified): per answer the later `updated` wins. -> { record, changed } */
+export function mergeJournal(stored, pending) {
+  const record = stored
+    ? { ...stored, entries: (stored.entries || []).map((e) => ({ ...e, answers: { ...e.answers } })) }
+    : { kind: 'journal', collection: pending?.collection, title: pending?.title, entries: [] };
+  let changed = false;
+  for (const entry of pending?.entries || []) {
+    if (typeof entry?.id !== 'string' || !entry.answers || typeof entry.answers !== 'object') continue;
+    const mine = record.entries.find((e) => e.id === entry.id);
+    if (!mine) {
+      record.entries.push({ ...entry, answers: { ...entry.answers } });
+      changed = true;
+      continue;
+    }
+    for (const [id, answer] of Object.entries(entry.answers)) {
+      if (id === '__proto__' || typeof answer?.value !== 'string') continue;
+      if (parseTime(answer.updated) <= parseTime(mine.answers[id]?.updated)) continue;
+      mine.answers[id] = answer;
+      if (parseTime(answer.updated) > parseTime(mine.updated)) mine.updated = answer.updated;
+      changed = true;
+    }
+  }
+  return { record, changed };
+}
+
+/** Keeps a copy of `record` (the entries being written) until settlePending: at once, or sealed while locked. */
+export function stagePending(key, record) {
+  const storage = pendingStorage();
+  if (!storage) return;
+  const entry = staged.get(key) || { generation: 0 };
+  entry.generation += 1;
+  entry.record = record;
+  entry.settled = false;
+  staged.set(key, entry);
+  const put = (copy) => {
+    try {
+      storage.setItem(ownCopy(key), JSON.stringify({ schema: SCHEMA_VERSION, savedAt: new Date().toISOString(), ...copy }));
+      entry.plain = !!copy.record;
+    } catch {
+      // Full: the IndexedDB save still comes, and says so if it fails too.
+    }
+  };
+  if (!sealer) {
+    put({ record });
+    return;
+  }
+  // Locked since the last edit: no plain copy stays while the sealed one is made.
+  if (entry.plain) settlePending(key, null, true);
+  const { generation } = entry;
+  const seal = sealer;
+  seal.seal(`pending:${key}`, JSON.stringify(record)).then(
+    (sealed) => {
+      // Not if newer words were staged meanwhile, or a save already holds them.
+      if (entry.generation === generation && !entry.settled && sealer === seal) put({ sealed });
+    },
+    () => {},
+  );
+}
+
+/** A save of `record` under `key` has landed: this page's copy goes if the record holds all of it. */
+export function settlePending(key, record, force = false) {
+  const entry = staged.get(key);
+  if (!entry || (!force && (entry.settled || mergeJournal(record, entry.record).changed))) return;
+  if (!force) entry.settled = true;
+  entry.plain = false;
+  try {
+    pendingStorage()?.removeItem(ownCopy(key));
+  } catch {
+    // Nothing to remove, or storage gone: the next load's merge changes nothing.
+  }
+}
+
+/** Removes every pending copy whose key starts with `prefix`, of every page (journal deleted). */
+export function dropPending(prefix = '') {
+  for (const entry of staged.values()) entry.settled = true;
+  const storage = pendingStorage();
+  if (!storage) return;
+  try {
+    for (const name of Object.keys(storage)) if (name.startsWith(pendingPrefix(prefix))) storage.removeItem(name);
+  } catch {
+    // Storage gone: nothing left to remove.
+  }
+}
+
+/**
+ * Merges the copies earlier pages left into `store`, removing each (unless
+ * changed meanwhile). Sealed ones wait for a sealer; one it cannot open (an
+ * old lock) goes. On failure a copy stays for the next load.
+ */
+export async function mergePending(store, prefix = '') {
+  const storage = pendingStorage();
+  if (!storage) return;
+  let names;
+  try {
+    names = Object.keys(storage).filter((name) => name.startsWith(pendingPrefix(prefix)) && !name.endsWith(`|${PAGE_ID}`));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    try {
+      const text = storage.getItem(name);
+      const key = name.slice(pendingPrefix().length, name.lastIndexOf('|'));
+      const copy = text ? JSON.parse(text) : null;
+      let record = copy?.record;
+      if (copy?.sealed) {
+        if (!sealer) continue;
+        record = await sealer.open(`pending:${key}`, copy.sealed).then(JSON.parse, () => null);
+      }
+      if (record) {
+        const merged = mergeJournal(await store.read(key), record);
+        if (merged.changed) await store.write(key, merged.record);
+      }
+      if (storage.getItem(name) === text) storage.removeItem(name);
+    } catch {
+      // Left for the next load.
+    }
+  }
+}
+
+/** lock.js: seal copies with `next` from now on (null: plain again); this page's copy is redone. */
+export function setPendingSealer(next) {
+  sealer = next;
+  for (const [key, entry] of staged) if (!entry.settled) stagePending(key, entry.record);
 }
