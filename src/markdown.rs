@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::frontmatter::ParsedDoc;
+use crate::rawhtml::RawHtmlChecker;
 
 /// Content path (`prepare/gather.md`) to the URL of its built page.
 pub type RouteTable = HashMap<String, String>;
@@ -134,10 +135,13 @@ fn render_body(
 ) -> RenderedDoc {
     let lines = LineIndex::new(body, doc.body_first_line);
     let rendered = RenderedDoc { embeds, diagnostics, ..RenderedDoc::default() };
-    let mut state = RenderState { doc, routes, lines: &lines, rendered };
+    let mut state =
+        RenderState { doc, routes, lines: &lines, rendered, next_suffix: HashMap::new() };
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<(Event, Vec<Event>, usize)> = None;
     let mut depth = 0usize;
+
+    let mut raw_html = RawHtmlChecker::default();
 
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         match &event {
@@ -149,6 +153,7 @@ fn render_body(
             state.rendered.diagnostics.push(too_deep(&state, range.start));
             break;
         }
+        feed_raw_html(&mut raw_html, &event, range.start);
         let event = match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest_url = state.resolve_link(dest_url, range.start);
@@ -187,10 +192,40 @@ fn render_body(
             (None, event) => events.push(event),
         }
     }
+    raw_html.finish();
+    for problem in raw_html.problems {
+        let position = state.lines.position(problem.offset);
+        state.rendered.diagnostics.push(
+            Diagnostic::error(&state.doc.display_path, position, problem.message)
+                .with_hint(problem.hint),
+        );
+    }
+    state.rendered.anchors.extend(raw_html.anchors);
     let mut rendered = state.rendered;
     rendered.html.reserve(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
+}
+
+/// Shows the raw HTML checker one event: raw pieces, and where the
+/// Markdown's own elements begin and end (an HTML block's wrapper is not an
+/// element: `<details>` may open in one block and close in a later one).
+fn feed_raw_html(checker: &mut RawHtmlChecker, event: &Event, offset: usize) {
+    match event {
+        Event::Html(html) | Event::InlineHtml(html) => checker.raw(html, offset),
+        Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+        Event::Start(_) => checker.start(),
+        Event::End(end) => checker.end(match end {
+            TagEnd::Paragraph => "its paragraph",
+            TagEnd::Item => "its list item",
+            TagEnd::BlockQuote(_) => "its quote",
+            TagEnd::Heading(_) => "its heading",
+            TagEnd::TableCell => "its table cell",
+            TagEnd::Link => "its link",
+            _ => "the Markdown around it",
+        }),
+        _ => checker.text(),
+    }
 }
 
 /// How deeply lists, quotes and other elements may nest. Real guidance
@@ -214,6 +249,8 @@ struct RenderState<'a> {
     routes: &'a RouteTable,
     lines: &'a LineIndex<'a>,
     rendered: RenderedDoc,
+    /// For [`unique_id`]: the next `-n` to try for each heading id.
+    next_suffix: HashMap<String, usize>,
 }
 
 impl RenderState<'_> {
@@ -253,7 +290,7 @@ impl RenderState<'_> {
                 }
                 explicit.to_string()
             }
-            None => unique_id(&slugify(&title), &self.rendered.anchors),
+            None => unique_id(&slugify(&title), &self.rendered.anchors, &mut self.next_suffix),
         };
         self.rendered.anchors.insert(id.clone());
         self.rendered.headings.push(Heading { level: level as u8, id: id.clone(), title });
@@ -403,12 +440,34 @@ fn is_reserved_id(id: &str) -> bool {
     id == "main" || id.starts_with("cb-")
 }
 
-fn unique_id(base: &str, taken: &HashSet<String>) -> String {
+/// An id derived from `base` that is not in `taken` and not the theme's.
+///
+/// A base the theme reserves (`cb-radio` from "## CB radio") gets an `h-`
+/// in front: adding `-1`, `-2`, … to it would stay reserved for ever (issue
+/// #16: that loop never ended). `next` remembers, per base, the suffix to try
+/// next, so a page of 40,000 identical headings costs 40,000 look-ups, not
+/// 800 million.
+pub(crate) fn unique_id(
+    base: &str,
+    taken: &HashSet<String>,
+    next: &mut HashMap<String, usize>,
+) -> String {
+    let base =
+        if is_reserved_id(base) && base != "main" { format!("h-{base}") } else { base.to_string() };
     let free = |id: &str| !taken.contains(id) && !is_reserved_id(id);
-    if free(base) {
-        return base.to_string();
+    if free(&base) {
+        return base;
     }
-    (1..).map(|n| format!("{base}-{n}")).find(|candidate| free(candidate)).unwrap_or_default()
+    let n = next.entry(base.clone()).or_insert(1);
+    // Ends: `taken` is finite and no `{base}-{n}` is reserved, because
+    // `base` is not (`main-1` is not `main`, `h-cb-x-1` does not start with `cb-`).
+    loop {
+        let candidate = format!("{base}-{n}");
+        *n += 1;
+        if free(&candidate) {
+            return candidate;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -463,6 +522,26 @@ mod tests {
             render_markdown(&doc("a.md", "## Main\n\n## Other {#cb-safety}\n"), &routes());
         assert_eq!(rendered.headings[0].id, "main-1");
         assert_eq!(rendered.diagnostics[0].message, "the id #cb-safety is used by the theme");
+    }
+
+    /// Issue #16: "## CB radio" made `unique_id` try cb-radio-1, cb-radio-2,
+    /// … for ever, all reserved.
+    #[test]
+    fn headings_whose_id_would_be_the_themes_get_another() {
+        let body = "## CB radio\n\n## CB radio\n\n## cb-text\n\n## Main\n\n## main\n";
+        let rendered = render_markdown(&doc("a.md", body), &routes());
+        let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["h-cb-radio", "h-cb-radio-1", "h-cb-text", "main-1", "main-2"]);
+        assert!(rendered.diagnostics.is_empty(), "{:?}", rendered.diagnostics);
+    }
+
+    #[test]
+    fn unique_ids_skip_taken_suffixes() {
+        let mut next = HashMap::new();
+        let taken: HashSet<String> = ["a", "a-1", "a-2"].into_iter().map(String::from).collect();
+        assert_eq!(unique_id("a", &taken, &mut next), "a-3");
+        assert_eq!(unique_id("b", &taken, &mut next), "b");
+        assert_eq!(unique_id("cb-x", &taken, &mut next), "h-cb-x");
     }
 
     #[test]
