@@ -87,20 +87,35 @@ pub(crate) struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
     first_line: usize,
+    /// The last offset asked for, its line and its column: positions are
+    /// asked for in order, so the next column is counted from there, not
+    /// from the line's start (400,000 links on one line cost 28 s that way,
+    /// issue #16).
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str, first_line: usize) -> Self {
         let line_starts =
             std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        LineIndex { text, line_starts, first_line }
+        LineIndex { text, line_starts, first_line, last: std::cell::Cell::new((0, 0, 1)) }
     }
 
     pub(crate) fn position(&self, offset: usize) -> Position {
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
         let end = offset.min(self.text.len()).max(start);
-        let column = self.text.get(start..end).map_or(1, |s| s.chars().count() + 1);
+        let (last_offset, last_line, last_column) = self.last.get();
+        let (from, column) = if last_line == line && last_offset <= end && last_offset >= start {
+            (last_offset, last_column)
+        } else {
+            (start, 1)
+        };
+        let Some(between) = self.text.get(from..end) else {
+            return Position::new(line + self.first_line, column);
+        };
+        let column = column + between.chars().count();
+        self.last.set((end, line, column));
         Position::new(line + self.first_line, column)
     }
 }
@@ -137,61 +152,51 @@ fn render_body(
     let rendered = RenderedDoc { embeds, diagnostics, ..RenderedDoc::default() };
     let mut state =
         RenderState { doc, routes, lines: &lines, rendered, next_suffix: HashMap::new() };
-    let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<(Event, Vec<Event>, usize)> = None;
     let mut depth = 0usize;
-
     let mut raw_html = RawHtmlChecker::default();
-
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-        match &event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        if depth > MAX_NESTING {
-            state.rendered.diagnostics.push(too_deep(&state, range.start));
-            break;
-        }
-        feed_raw_html(&mut raw_html, &event, range.start);
-        let event = match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = state.resolve_link(dest_url, range.start);
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+    let mut parser = Parser::new_ext(body, markdown_options()).into_offset_iter();
+    // Events go straight to the HTML writer as they are made, so memory
+    // follows the page's HTML, not a list of all its events (a 4.5 MB table
+    // peaked at 2.1 GB that way, issue #16). Only a heading's inner events
+    // wait, until its id is known.
+    let mut ready: std::collections::VecDeque<Event> = std::collections::VecDeque::new();
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let events = std::iter::from_fn(|| {
+        loop {
+            if let Some(event) = ready.pop_front() {
+                return Some(event);
             }
-            // A task box in guidance text is not something to tick (that is
-            // what checklists are for); give it a name screen readers can
-            // read instead of an unlabelled form control.
-            Event::TaskListMarker(done) => Event::InlineHtml(
-                if done {
-                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\">"
-                } else {
-                    "<input type=\"checkbox\" disabled aria-label=\"Not done\">"
+            let (event, range) = parser.next()?;
+            match &event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if depth > MAX_NESTING {
+                state.rendered.diagnostics.push(too_deep(&state, range.start));
+                return None;
+            }
+            feed_raw_html(&mut raw_html, &event, range.start);
+            let event = state.rewrite_event(event, range.start);
+            match (&mut heading, event) {
+                (None, start @ Event::Start(Tag::Heading { .. })) => {
+                    heading = Some((start, Vec::new(), range.start))
                 }
-                .into(),
-            ),
-            Event::Start(Tag::FootnoteDefinition(ref name)) => {
-                state.rendered.anchors.insert(name.to_string());
-                event
+                (Some(_), Event::End(TagEnd::Heading(level))) => {
+                    let (start, inner, offset) =
+                        heading.take().unwrap_or((Event::Text("".into()), Vec::new(), 0));
+                    let start = state.name_heading(start, &inner, level, offset);
+                    ready.push_back(start);
+                    ready.extend(inner);
+                    ready.push_back(Event::End(TagEnd::Heading(level)));
+                }
+                (Some((_, inner, _)), event) => inner.push(event),
+                (None, event) => return Some(event),
             }
-            other => other,
-        };
-        match (&mut heading, event) {
-            (None, start @ Event::Start(Tag::Heading { .. })) => {
-                heading = Some((start, Vec::new(), range.start))
-            }
-            (Some(_), Event::End(TagEnd::Heading(level))) => {
-                let (start, inner, offset) =
-                    heading.take().unwrap_or((Event::Text("".into()), Vec::new(), 0));
-                let start = state.name_heading(start, &inner, level, offset);
-                events.push(start);
-                events.extend(inner);
-                events.push(Event::End(TagEnd::Heading(level)));
-            }
-            (Some((_, inner, _)), event) => inner.push(event),
-            (None, event) => events.push(event),
         }
-    }
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
     raw_html.finish();
     for problem in raw_html.problems {
         let position = state.lines.position(problem.offset);
@@ -202,8 +207,8 @@ fn render_body(
     }
     state.rendered.anchors.extend(raw_html.anchors);
     let mut rendered = state.rendered;
-    rendered.html.reserve(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+    html.shrink_to_fit();
+    rendered.html = html;
     rendered
 }
 
@@ -254,6 +259,32 @@ struct RenderState<'a> {
 }
 
 impl RenderState<'_> {
+    /// Resolves links and labels task boxes; other events pass unchanged.
+    fn rewrite_event<'e>(&mut self, event: Event<'e>, offset: usize) -> Event<'e> {
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = self.resolve_link(dest_url, offset);
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            // A task box in guidance text is not something to tick (that is
+            // what checklists are for); give it a name screen readers can
+            // read instead of an unlabelled form control.
+            Event::TaskListMarker(done) => Event::InlineHtml(
+                if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\">"
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done\">"
+                }
+                .into(),
+            ),
+            Event::Start(Tag::FootnoteDefinition(ref name)) => {
+                self.rendered.anchors.insert(name.to_string());
+                event
+            }
+            other => other,
+        }
+    }
+
     /// Gives a heading its id (written `{#id}` or derived from its text),
     /// unique within the page, and records it.
     fn name_heading<'e>(
@@ -542,6 +573,19 @@ mod tests {
         assert_eq!(unique_id("a", &taken, &mut next), "a-3");
         assert_eq!(unique_id("b", &taken, &mut next), "b");
         assert_eq!(unique_id("cb-x", &taken, &mut next), "h-cb-x");
+    }
+
+    #[test]
+    fn line_index_columns_in_and_out_of_order() {
+        let text = "ab\nçd [x] [y]\nz";
+        let index = LineIndex::new(text, 10);
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert_eq!(index.position(at("[x]")), Position::new(11, 4));
+        assert_eq!(index.position(at("[y]")), Position::new(11, 8));
+        assert_eq!(index.position(at("d")), Position::new(11, 2));
+        assert_eq!(index.position(at("z")), Position::new(12, 1));
+        assert_eq!(index.position(at("b")), Position::new(10, 2));
+        assert_eq!(index.position(text.len() + 5), Position::new(12, 2));
     }
 
     #[test]
