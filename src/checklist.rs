@@ -256,6 +256,7 @@ fn warn_about_text_after_items(
 fn merge(into: &mut RenderedDoc, part: &RenderedDoc) {
     into.diagnostics.extend(part.diagnostics.iter().cloned());
     into.links.extend(part.links.iter().cloned());
+    into.address_links.extend(part.address_links.iter().cloned());
     into.anchors.extend(part.anchors.iter().cloned());
     into.headings.extend(part.headings.iter().cloned());
 }

@@ -36,6 +36,20 @@ pub struct InternalLink {
     pub position: Position,
 }
 
+/// A link to an address of the site rather than to a `.md` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressLink {
+    /// As written, for messages.
+    pub written: String,
+    /// The address inside the site, without the leading `/`, query or
+    /// anchor: `before/pain/`, `forms/consent.pdf`.
+    pub path: String,
+    pub anchor: Option<String>,
+    /// Whether it was written relative to the page's file (`consent.pdf`).
+    pub relative: bool,
+    pub position: Position,
+}
+
 /// A document's body as HTML, plus what later stages need to know about it.
 #[derive(Debug, Clone, Default)]
 pub struct RenderedDoc {
@@ -44,6 +58,10 @@ pub struct RenderedDoc {
     /// Every `id` the page defines that a link may point at.
     pub anchors: HashSet<String>,
     pub links: Vec<InternalLink>,
+    /// Links to site addresses (`/before/pain/`, `/forms/consent.pdf`) and
+    /// to files other than Markdown (`consent.pdf`), checked once the whole
+    /// site is known (`validate::check_address_links`).
+    pub address_links: Vec<AddressLink>,
     /// Worksheets embedded with a shortcode, in order; embed `n` is marked
     /// in `html` by [`embed_marker`]`(n)`.
     pub embeds: Vec<Embed>,
@@ -341,6 +359,48 @@ impl RenderState<'_> {
                 self.rendered.links.push(InternalLink { target, anchor, position });
                 return href.into();
             }
+            Some(LinkPath::Address(path)) => {
+                let path = path.to_string();
+                let link = AddressLink {
+                    written: dest.to_string(),
+                    path,
+                    anchor,
+                    relative: false,
+                    position,
+                };
+                self.rendered.address_links.push(link);
+                return dest;
+            }
+            Some(LinkPath::File(path)) => {
+                let dir = self.doc.content_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+                let Some(resolved) = normalise_path(dir, path) else {
+                    self.rendered.diagnostics.push(
+                        Diagnostic::error(
+                            &self.doc.display_path,
+                            position,
+                            format!("the link {dest} points outside the site"),
+                        )
+                        .with_hint("put the file in static/ and link to it from the site's root, e.g. /forms/consent.pdf for static/forms/consent.pdf"),
+                    );
+                    return dest;
+                };
+                // Written relative to the page's file (like `.md` links),
+                // published from the site's root, so the browser finds it
+                // whatever the page's address.
+                let href = match &anchor {
+                    Some(anchor) => format!("/{resolved}#{anchor}"),
+                    None => format!("/{resolved}"),
+                };
+                let link = AddressLink {
+                    written: dest.to_string(),
+                    path: resolved,
+                    anchor,
+                    relative: true,
+                    position,
+                };
+                self.rendered.address_links.push(link);
+                return href.into();
+            }
             Some(LinkPath::FromRoot(path)) => normalise_path("", path),
             Some(LinkPath::Relative(path)) => {
                 let dir = self.doc.content_path.rsplit_once('/').map_or("", |(dir, _)| dir);
@@ -383,6 +443,11 @@ impl RenderState<'_> {
 enum LinkPath<'a> {
     FromRoot(&'a str),
     Relative(&'a str),
+    /// `/before/pain/`: an address of the site, as copied from a browser.
+    Address(&'a str),
+    /// `consent.pdf`, `../forms/x.pdf`: a file other than Markdown,
+    /// relative to the page's file.
+    File(&'a str),
 }
 
 struct LinkParts<'a> {
@@ -404,8 +469,16 @@ fn parse_internal_link(dest: &str) -> Option<LinkParts<'_>> {
         return Some(LinkParts { path: Some(LinkPath::FromRoot(rooted)), anchor });
     }
     let has_scheme = path.split_once(':').is_some_and(|(scheme, _)| !scheme.contains('/'));
-    if has_scheme || path.starts_with('/') || !path.ends_with(".md") {
+    if has_scheme || path.starts_with("//") {
         return None;
+    }
+    // The query (`?v=2`) is not part of the file's name.
+    let path = path.split_once('?').map_or(path, |(path, _)| path);
+    if let Some(address) = path.strip_prefix('/') {
+        return Some(LinkParts { path: Some(LinkPath::Address(address)), anchor });
+    }
+    if !path.ends_with(".md") {
+        return Some(LinkParts { path: Some(LinkPath::File(path)), anchor });
     }
     Some(LinkParts { path: Some(LinkPath::Relative(path)), anchor })
 }
@@ -613,16 +686,22 @@ mod tests {
     }
 
     #[test]
-    fn external_and_asset_links_are_left_alone() {
+    fn external_links_are_left_alone_and_addresses_recorded() {
         let rendered = render_markdown(
             &doc(
-                "a.md",
-                "[a](https://x.org/a.md) [b](/logo.svg) [c](mailto:a@b.c) [d](img/x.png)\n",
+                "prepare/a.md",
+                "[a](https://x.org/a.md) [b](/logo.svg) [c](mailto:a@b.c) [d](img/x.png?v=1#top) [e](//cdn.example/x)\n",
             ),
             &routes(),
         );
         assert!(rendered.links.is_empty());
         assert!(rendered.diagnostics.is_empty());
+        let paths: Vec<(&str, bool)> =
+            rendered.address_links.iter().map(|l| (l.path.as_str(), l.relative)).collect();
+        assert_eq!(paths, [("logo.svg", false), ("prepare/img/x.png", true)]);
+        assert!(rendered.html.contains("href=\"/prepare/img/x.png#top\""), "{}", rendered.html);
+        let outside = render_markdown(&doc("a.md", "[x](../../outside.pdf)\n"), &routes());
+        assert!(outside.diagnostics[0].message.contains("outside the site"));
     }
 
     #[test]
