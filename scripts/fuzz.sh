@@ -18,7 +18,7 @@ seconds="${1:-600}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(front_matter site_config markdown prompts checklist)
+    targets=(front_matter site_config markdown prompts checklist site)
 fi
 
 status=0

@@ -150,7 +150,8 @@ pub fn render_output_with(
     memo: Option<&RenderMemo>,
 ) -> Result<SiteBuild, BuildError> {
     let mut diagnostics = sources.diagnostics.clone();
-    let (docs, unparsed) = parse_all(&sources.content, config.include_drafts, &mut diagnostics);
+    let (docs, unparsed, drafts) =
+        parse_all(&sources.content, config.include_drafts, &mut diagnostics);
     let all_paths: Vec<&str> = sources.content.iter().map(|f| f.content_path.as_str()).collect();
     let (docs, split_diagnostics) = split_translations(docs, &all_paths, config);
     diagnostics.extend(split_diagnostics);
@@ -167,7 +168,7 @@ pub fn render_output_with(
             let tree =
                 LanguageTree { config, code: &language.code, docs: &docs, unparsed: &unparsed };
             let memo = Memo { last: memo, keep: preview.then_some(&mut documents) };
-            build_language(&tree, &names, memo, &mut diagnostics)
+            build_language(&tree, &names, &sources.statics, memo, &mut diagnostics)
         })
         .collect();
     if let [Some(original), others @ ..] = sites.as_slice() {
@@ -187,6 +188,7 @@ pub fn render_output_with(
             Default::default()
         }
     };
+    explain_drafts(&mut diagnostics, &drafts);
     sort_diagnostics(&mut diagnostics);
     // A page not yet translated is rendered in every language: its
     // problems are found once per language but reported once.
@@ -283,6 +285,7 @@ struct Memo<'a> {
 fn build_language(
     tree: &LanguageTree,
     template_names: &std::collections::BTreeSet<String>,
+    statics: &std::collections::BTreeMap<String, Vec<u8>>,
     memo: Memo,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Site> {
@@ -323,7 +326,7 @@ fn build_language(
     match build_model(rendered, &routes) {
         Ok(mut site) => {
             site.set_languages(tree.code, &config.language, translated);
-            diagnostics.extend(validate_site(&site, template_names));
+            diagnostics.extend(validate_site(&site, template_names, statics));
             Some(site)
         }
         Err(errors) => {
@@ -388,13 +391,14 @@ fn parse_all(
     content: &[crate::discover::SourceFile],
     include_drafts: bool,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<ParsedDoc>, Vec<String>) {
+) -> (Vec<ParsedDoc>, Vec<String>, Vec<String>) {
     let results: Vec<_> = content.par_iter().map(parse_document).collect();
     let mut docs = Vec::with_capacity(results.len());
     let mut unparsed = Vec::new();
+    let mut drafts = Vec::new();
     for (result, file) in results.into_iter().zip(content) {
         match result {
-            Ok(doc) if doc.meta.draft && !include_drafts => {}
+            Ok(doc) if doc.meta.draft && !include_drafts => drafts.push(doc.content_path),
             Ok(doc) => docs.push(doc),
             Err(errors) => {
                 diagnostics.extend(errors);
@@ -402,5 +406,30 @@ fn parse_all(
             }
         }
     }
-    (docs, unparsed)
+    (docs, unparsed, drafts)
+}
+
+/// A link to a draft is not to a missing file: say what it is, and how to
+/// publish it (issue #15).
+fn explain_drafts(diagnostics: &mut [Diagnostic], drafts: &[String]) {
+    if drafts.is_empty() {
+        return;
+    }
+    for diagnostic in diagnostics.iter_mut() {
+        let Some(target) = diagnostic
+            .message
+            .strip_suffix(", which does not exist")
+            .and_then(|m| m.rsplit_once(" content/"))
+            .map(|(_, target)| target.to_string())
+        else {
+            continue;
+        };
+        if drafts.contains(&target) {
+            diagnostic.message = diagnostic.message.replace(
+                &format!("content/{target}, which does not exist"),
+                &format!("content/{target}, which is a draft (draft = true) and is not published"),
+            );
+            diagnostic.hint = Some("remove draft = true from that page to publish it (or preview with carebook serve --drafts / build --drafts), or remove the link".into());
+        }
+    }
 }

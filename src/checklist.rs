@@ -105,11 +105,15 @@ pub fn parse_checklist(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Ch
     }
     starts.extend(headings.iter().map(|&(s, e)| (s, Some((s, e)))));
     let mut group_ids = std::collections::HashSet::new();
+    let mut next_suffix = std::collections::HashMap::new();
 
     for (g, &(start, heading)) in starts.iter().enumerate() {
         let end = starts.get(g + 1).map_or(body.len(), |n| n.0);
-        let group_items: Vec<ItemAt> =
-            items.iter().copied().filter(|i| i.start >= start && i.start < end).collect();
+        // `items` is in source order: slice out this group's (a filter over
+        // every item for every group was quadratic).
+        let group_items: Vec<ItemAt> = items
+            [items.partition_point(|i| i.start < start)..items.partition_point(|i| i.start < end)]
+            .to_vec();
         let (title, content_start) = match heading {
             Some((s, e)) => (heading_title(&body[s..e]), e),
             None => (String::new(), start),
@@ -118,7 +122,11 @@ pub fn parse_checklist(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Ch
         let intro = render_fragment(doc, content_start, intro_end, routes);
         merge(&mut rendered, &intro);
         let mut group = ChecklistGroup {
-            id: unique(slugify(if title.is_empty() { "items" } else { &title }), &mut group_ids),
+            id: unique(
+                slugify(if title.is_empty() { "items" } else { &title }),
+                &mut group_ids,
+                &mut next_suffix,
+            ),
             title,
             intro: intro.html.trim().to_string(),
             items: Vec::new(),
@@ -197,7 +205,9 @@ fn warn_about_loose_text(
     end: usize,
     rendered: &mut RenderedDoc,
 ) {
-    for &offset in plain_items.iter().filter(|&&o| o >= start && o < end) {
+    let from = plain_items.partition_point(|&o| o < start);
+    let to = plain_items.partition_point(|&o| o < end);
+    for &offset in &plain_items[from..to] {
         rendered.diagnostics.push(
             Diagnostic::warning(
                 &doc.display_path,
@@ -227,7 +237,7 @@ fn warn_about_text_after_items(
         let gap = &doc.body[from..to];
         let Some(skipped) = gap.find(|c: char| !c.is_whitespace()) else { continue };
         let offset = from + skipped;
-        if plain_items.contains(&offset) {
+        if plain_items.binary_search(&offset).is_ok() {
             continue; // already reported as a list item without a box
         }
         rendered.diagnostics.push(
@@ -246,6 +256,7 @@ fn warn_about_text_after_items(
 fn merge(into: &mut RenderedDoc, part: &RenderedDoc) {
     into.diagnostics.extend(part.diagnostics.iter().cloned());
     into.links.extend(part.links.iter().cloned());
+    into.address_links.extend(part.address_links.iter().cloned());
     into.anchors.extend(part.anchors.iter().cloned());
     into.headings.extend(part.headings.iter().cloned());
 }
@@ -299,13 +310,15 @@ fn plain(html_or_markdown: &str) -> String {
     out.replace("&amp;", "&").trim().to_string()
 }
 
-fn unique(base: String, taken: &mut std::collections::HashSet<String>) -> String {
-    let mut id = base.clone();
-    let mut n = 1;
-    while !taken.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
+/// A group id from `base`, unique among `taken` (see [`unique_id`]: linear
+/// in the number of groups, and never one of the theme's `cb-` ids).
+fn unique(
+    base: String,
+    taken: &mut std::collections::HashSet<String>,
+    next: &mut std::collections::HashMap<String, usize>,
+) -> String {
+    let id = crate::markdown::unique_id(&base, taken, next);
+    taken.insert(id.clone());
     id
 }
 

@@ -27,6 +27,7 @@ pub const TARGETS: &[FuzzTarget] = &[
     ("markdown", markdown),
     ("prompts", prompts),
     ("checklist", checklist),
+    ("site", site),
 ];
 
 /// Splits `text` as a content file and reads its front matter both as a
@@ -77,6 +78,74 @@ pub fn checklist(text: &str) {
     for repeat_days in [0, 3] {
         let doc = doc_with(text, PageKind::Checklist(ChecklistSettings { repeat_days }));
         let _ = crate::checklist::parse_checklist(&doc, &routes());
+    }
+}
+
+/// What [`site`] needs from one build to the next: the parsed `site.toml`,
+/// the default theme's files and its compiled templates (the same for
+/// every input, and most of the time of a build if redone each time).
+struct SiteBase {
+    config: crate::config::Config,
+    /// The theme's files; each input puts its pages in `content`.
+    sources: std::sync::Mutex<crate::discover::Sources>,
+    tera: tera::Tera,
+}
+
+fn site_base() -> Option<&'static SiteBase> {
+    static BASE: std::sync::OnceLock<Option<SiteBase>> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| {
+        let toml = "title = \"Fuzz\"\ndescription = \"Fuzzed.\"\nbase_url = \"https://fuzz.example\"\n\n[clinic]\nname = \"Fuzz Clinic\"\nphone = \"+1 555 0100\"\n\n[safety]\ntext = \"Call 988 if you need help now.\"\nphone = \"988\"\n";
+        // A folder that does not exist: `discover` then reads only the
+        // built-in theme, and the content comes from the input.
+        let root = Path::new("/nonexistent/carebook-fuzz-site");
+        let config = parse_config(root, toml, &ConfigOverrides::default()).ok()?;
+        let mut sources = crate::discover::discover(&config).ok()?;
+        sources.diagnostics.clear();
+        let tera = crate::render::load_templates(sources.templates.values()).ok()?;
+        Some(SiteBase { config, sources: std::sync::Mutex::new(sources), tera })
+    })
+    .as_ref()
+}
+
+/// The marker that splits a [`site`] input into its files.
+pub const FILE_SEPARATOR: &str = "\n=====\n";
+
+/// Builds a whole small site in memory from `text`: the parts between
+/// [`FILE_SEPARATOR`]s are `content/_index.md`, `content/guide/page.md`
+/// and `content/guide/other.md` (front matter and body each; a missing
+/// part gets a plain page), rendered through every stage a preview and a
+/// published build run, then checked for the footer (issue #16: a page
+/// published without its crisis line is the worst silent failure). Panics
+/// if a page that built has lost its footer.
+pub fn site(text: &str) {
+    let Some(base) = site_base() else { panic!("the fuzz site's theme does not build") };
+    let plain = "+++\ntitle = \"Plain\"\ndescription = \"A plain page.\"\n+++\nText with [a link](page.md).\n";
+    let mut parts = text.splitn(3, FILE_SEPARATOR);
+    let mut sources = base.sources.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    sources.content.clear();
+    for path in ["_index.md", "guide/page.md", "guide/other.md"] {
+        let text = parts.next().unwrap_or(plain);
+        sources.content.push(SourceFile {
+            content_path: path.to_string(),
+            display_path: Path::new("content").join(path),
+            text: text.to_string(),
+        });
+    }
+    for purpose in [crate::build::Purpose::Preview, crate::build::Purpose::Publish] {
+        let Ok(built) =
+            crate::build::render_output_with(&base.config, &sources, &base.tera, purpose, None)
+        else {
+            continue;
+        };
+        for (path, bytes) in built.files.iter().filter(|(p, _)| p.ends_with("index.html")) {
+            let html = String::from_utf8_lossy(bytes);
+            let main_end = html.rfind("</main>");
+            let footer = html.rfind("Call 988 if you need help now.");
+            assert!(
+                main_end.zip(footer).is_some_and(|(main, footer)| footer > main),
+                "{path} was built without its footer after </main>"
+            );
+        }
     }
 }
 

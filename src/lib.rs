@@ -23,6 +23,7 @@ pub mod offline;
 pub mod output;
 pub mod postprocess;
 pub mod prompts;
+pub mod rawhtml;
 pub mod readability;
 pub mod render;
 pub mod render_memo;

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::frontmatter::ParsedDoc;
+use crate::rawhtml::RawHtmlChecker;
 
 /// Content path (`prepare/gather.md`) to the URL of its built page.
 pub type RouteTable = HashMap<String, String>;
@@ -35,6 +36,20 @@ pub struct InternalLink {
     pub position: Position,
 }
 
+/// A link to an address of the site rather than to a `.md` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressLink {
+    /// As written, for messages.
+    pub written: String,
+    /// The address inside the site, without the leading `/`, query or
+    /// anchor: `before/pain/`, `forms/consent.pdf`.
+    pub path: String,
+    pub anchor: Option<String>,
+    /// Whether it was written relative to the page's file (`consent.pdf`).
+    pub relative: bool,
+    pub position: Position,
+}
+
 /// A document's body as HTML, plus what later stages need to know about it.
 #[derive(Debug, Clone, Default)]
 pub struct RenderedDoc {
@@ -43,6 +58,10 @@ pub struct RenderedDoc {
     /// Every `id` the page defines that a link may point at.
     pub anchors: HashSet<String>,
     pub links: Vec<InternalLink>,
+    /// Links to site addresses (`/before/pain/`, `/forms/consent.pdf`) and
+    /// to files other than Markdown (`consent.pdf`), checked once the whole
+    /// site is known (`validate::check_address_links`).
+    pub address_links: Vec<AddressLink>,
     /// Worksheets embedded with a shortcode, in order; embed `n` is marked
     /// in `html` by [`embed_marker`]`(n)`.
     pub embeds: Vec<Embed>,
@@ -86,20 +105,35 @@ pub(crate) struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
     first_line: usize,
+    /// The last offset asked for, its line and its column: positions are
+    /// asked for in order, so the next column is counted from there, not
+    /// from the line's start (400,000 links on one line cost 28 s that way,
+    /// issue #16).
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str, first_line: usize) -> Self {
         let line_starts =
             std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        LineIndex { text, line_starts, first_line }
+        LineIndex { text, line_starts, first_line, last: std::cell::Cell::new((0, 0, 1)) }
     }
 
     pub(crate) fn position(&self, offset: usize) -> Position {
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
         let end = offset.min(self.text.len()).max(start);
-        let column = self.text.get(start..end).map_or(1, |s| s.chars().count() + 1);
+        let (last_offset, last_line, last_column) = self.last.get();
+        let (from, column) = if last_line == line && last_offset <= end && last_offset >= start {
+            (last_offset, last_column)
+        } else {
+            (start, 1)
+        };
+        let Some(between) = self.text.get(from..end) else {
+            return Position::new(line + self.first_line, column);
+        };
+        let column = column + between.chars().count();
+        self.last.set((end, line, column));
         Position::new(line + self.first_line, column)
     }
 }
@@ -134,63 +168,87 @@ fn render_body(
 ) -> RenderedDoc {
     let lines = LineIndex::new(body, doc.body_first_line);
     let rendered = RenderedDoc { embeds, diagnostics, ..RenderedDoc::default() };
-    let mut state = RenderState { doc, routes, lines: &lines, rendered };
-    let mut events: Vec<Event> = Vec::new();
+    let mut state =
+        RenderState { doc, routes, lines: &lines, rendered, next_suffix: HashMap::new() };
     let mut heading: Option<(Event, Vec<Event>, usize)> = None;
     let mut depth = 0usize;
-
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-        match &event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        if depth > MAX_NESTING {
-            state.rendered.diagnostics.push(too_deep(&state, range.start));
-            break;
-        }
-        let event = match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = state.resolve_link(dest_url, range.start);
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+    let mut raw_html = RawHtmlChecker::default();
+    let mut parser = Parser::new_ext(body, markdown_options()).into_offset_iter();
+    // Events go straight to the HTML writer as they are made, so memory
+    // follows the page's HTML, not a list of all its events (a 4.5 MB table
+    // peaked at 2.1 GB that way, issue #16). Only a heading's inner events
+    // wait, until its id is known.
+    let mut ready: std::collections::VecDeque<Event> = std::collections::VecDeque::new();
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let events = std::iter::from_fn(|| {
+        loop {
+            if let Some(event) = ready.pop_front() {
+                return Some(event);
             }
-            // A task box in guidance text is not something to tick (that is
-            // what checklists are for); give it a name screen readers can
-            // read instead of an unlabelled form control.
-            Event::TaskListMarker(done) => Event::InlineHtml(
-                if done {
-                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\">"
-                } else {
-                    "<input type=\"checkbox\" disabled aria-label=\"Not done\">"
+            let (event, range) = parser.next()?;
+            match &event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if depth > MAX_NESTING {
+                state.rendered.diagnostics.push(too_deep(&state, range.start));
+                return None;
+            }
+            feed_raw_html(&mut raw_html, &event, range.start);
+            let event = state.rewrite_event(event, range.start);
+            match (&mut heading, event) {
+                (None, start @ Event::Start(Tag::Heading { .. })) => {
+                    heading = Some((start, Vec::new(), range.start))
                 }
-                .into(),
-            ),
-            Event::Start(Tag::FootnoteDefinition(ref name)) => {
-                state.rendered.anchors.insert(name.to_string());
-                event
+                (Some(_), Event::End(TagEnd::Heading(level))) => {
+                    let (start, inner, offset) =
+                        heading.take().unwrap_or((Event::Text("".into()), Vec::new(), 0));
+                    let start = state.name_heading(start, &inner, level, offset);
+                    ready.push_back(start);
+                    ready.extend(inner);
+                    ready.push_back(Event::End(TagEnd::Heading(level)));
+                }
+                (Some((_, inner, _)), event) => inner.push(event),
+                (None, event) => return Some(event),
             }
-            other => other,
-        };
-        match (&mut heading, event) {
-            (None, start @ Event::Start(Tag::Heading { .. })) => {
-                heading = Some((start, Vec::new(), range.start))
-            }
-            (Some(_), Event::End(TagEnd::Heading(level))) => {
-                let (start, inner, offset) =
-                    heading.take().unwrap_or((Event::Text("".into()), Vec::new(), 0));
-                let start = state.name_heading(start, &inner, level, offset);
-                events.push(start);
-                events.extend(inner);
-                events.push(Event::End(TagEnd::Heading(level)));
-            }
-            (Some((_, inner, _)), event) => inner.push(event),
-            (None, event) => events.push(event),
         }
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
+    raw_html.finish();
+    for problem in raw_html.problems {
+        let position = state.lines.position(problem.offset);
+        state.rendered.diagnostics.push(
+            Diagnostic::error(&state.doc.display_path, position, problem.message)
+                .with_hint(problem.hint),
+        );
     }
+    state.rendered.anchors.extend(raw_html.anchors);
     let mut rendered = state.rendered;
-    rendered.html.reserve(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+    html.shrink_to_fit();
+    rendered.html = html;
     rendered
+}
+
+/// Shows the raw HTML checker one event: raw pieces, and where the
+/// Markdown's own elements begin and end (an HTML block's wrapper is not an
+/// element: `<details>` may open in one block and close in a later one).
+fn feed_raw_html(checker: &mut RawHtmlChecker, event: &Event, offset: usize) {
+    match event {
+        Event::Html(html) | Event::InlineHtml(html) => checker.raw(html, offset),
+        Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+        Event::Start(_) => checker.start(),
+        Event::End(end) => checker.end(match end {
+            TagEnd::Paragraph => "its paragraph",
+            TagEnd::Item => "its list item",
+            TagEnd::BlockQuote(_) => "its quote",
+            TagEnd::Heading(_) => "its heading",
+            TagEnd::TableCell => "its table cell",
+            TagEnd::Link => "its link",
+            _ => "the Markdown around it",
+        }),
+        _ => checker.text(),
+    }
 }
 
 /// How deeply lists, quotes and other elements may nest. Real guidance
@@ -214,9 +272,37 @@ struct RenderState<'a> {
     routes: &'a RouteTable,
     lines: &'a LineIndex<'a>,
     rendered: RenderedDoc,
+    /// For [`unique_id`]: the next `-n` to try for each heading id.
+    next_suffix: HashMap<String, usize>,
 }
 
 impl RenderState<'_> {
+    /// Resolves links and labels task boxes; other events pass unchanged.
+    fn rewrite_event<'e>(&mut self, event: Event<'e>, offset: usize) -> Event<'e> {
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = self.resolve_link(dest_url, offset);
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            // A task box in guidance text is not something to tick (that is
+            // what checklists are for); give it a name screen readers can
+            // read instead of an unlabelled form control.
+            Event::TaskListMarker(done) => Event::InlineHtml(
+                if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\">"
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done\">"
+                }
+                .into(),
+            ),
+            Event::Start(Tag::FootnoteDefinition(ref name)) => {
+                self.rendered.anchors.insert(name.to_string());
+                event
+            }
+            other => other,
+        }
+    }
+
     /// Gives a heading its id (written `{#id}` or derived from its text),
     /// unique within the page, and records it.
     fn name_heading<'e>(
@@ -253,7 +339,7 @@ impl RenderState<'_> {
                 }
                 explicit.to_string()
             }
-            None => unique_id(&slugify(&title), &self.rendered.anchors),
+            None => unique_id(&slugify(&title), &self.rendered.anchors, &mut self.next_suffix),
         };
         self.rendered.anchors.insert(id.clone());
         self.rendered.headings.push(Heading { level: level as u8, id: id.clone(), title });
@@ -271,6 +357,48 @@ impl RenderState<'_> {
                 let href = format!("#{}", anchor.as_deref().unwrap_or_default());
                 let target = self.doc.content_path.clone();
                 self.rendered.links.push(InternalLink { target, anchor, position });
+                return href.into();
+            }
+            Some(LinkPath::Address(path)) => {
+                let path = path.to_string();
+                let link = AddressLink {
+                    written: dest.to_string(),
+                    path,
+                    anchor,
+                    relative: false,
+                    position,
+                };
+                self.rendered.address_links.push(link);
+                return dest;
+            }
+            Some(LinkPath::File(path)) => {
+                let dir = self.doc.content_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+                let Some(resolved) = normalise_path(dir, path) else {
+                    self.rendered.diagnostics.push(
+                        Diagnostic::error(
+                            &self.doc.display_path,
+                            position,
+                            format!("the link {dest} points outside the site"),
+                        )
+                        .with_hint("put the file in static/ and link to it from the site's root, e.g. /forms/consent.pdf for static/forms/consent.pdf"),
+                    );
+                    return dest;
+                };
+                // Written relative to the page's file (like `.md` links),
+                // published from the site's root, so the browser finds it
+                // whatever the page's address.
+                let href = match &anchor {
+                    Some(anchor) => format!("/{resolved}#{anchor}"),
+                    None => format!("/{resolved}"),
+                };
+                let link = AddressLink {
+                    written: dest.to_string(),
+                    path: resolved,
+                    anchor,
+                    relative: true,
+                    position,
+                };
+                self.rendered.address_links.push(link);
                 return href.into();
             }
             Some(LinkPath::FromRoot(path)) => normalise_path("", path),
@@ -315,6 +443,11 @@ impl RenderState<'_> {
 enum LinkPath<'a> {
     FromRoot(&'a str),
     Relative(&'a str),
+    /// `/before/pain/`: an address of the site, as copied from a browser.
+    Address(&'a str),
+    /// `consent.pdf`, `../forms/x.pdf`: a file other than Markdown,
+    /// relative to the page's file.
+    File(&'a str),
 }
 
 struct LinkParts<'a> {
@@ -336,8 +469,16 @@ fn parse_internal_link(dest: &str) -> Option<LinkParts<'_>> {
         return Some(LinkParts { path: Some(LinkPath::FromRoot(rooted)), anchor });
     }
     let has_scheme = path.split_once(':').is_some_and(|(scheme, _)| !scheme.contains('/'));
-    if has_scheme || path.starts_with('/') || !path.ends_with(".md") {
+    if has_scheme || path.starts_with("//") {
         return None;
+    }
+    // The query (`?v=2`) is not part of the file's name.
+    let path = path.split_once('?').map_or(path, |(path, _)| path);
+    if let Some(address) = path.strip_prefix('/') {
+        return Some(LinkParts { path: Some(LinkPath::Address(address)), anchor });
+    }
+    if !path.ends_with(".md") {
+        return Some(LinkParts { path: Some(LinkPath::File(path)), anchor });
     }
     Some(LinkParts { path: Some(LinkPath::Relative(path)), anchor })
 }
@@ -403,12 +544,34 @@ fn is_reserved_id(id: &str) -> bool {
     id == "main" || id.starts_with("cb-")
 }
 
-fn unique_id(base: &str, taken: &HashSet<String>) -> String {
+/// An id derived from `base` that is not in `taken` and not the theme's.
+///
+/// A base the theme reserves (`cb-radio` from "## CB radio") gets an `h-`
+/// in front: adding `-1`, `-2`, … to it would stay reserved for ever (issue
+/// #16: that loop never ended). `next` remembers, per base, the suffix to try
+/// next, so a page of 40,000 identical headings costs 40,000 look-ups, not
+/// 800 million.
+pub(crate) fn unique_id(
+    base: &str,
+    taken: &HashSet<String>,
+    next: &mut HashMap<String, usize>,
+) -> String {
+    let base =
+        if is_reserved_id(base) && base != "main" { format!("h-{base}") } else { base.to_string() };
     let free = |id: &str| !taken.contains(id) && !is_reserved_id(id);
-    if free(base) {
-        return base.to_string();
+    if free(&base) {
+        return base;
     }
-    (1..).map(|n| format!("{base}-{n}")).find(|candidate| free(candidate)).unwrap_or_default()
+    let n = next.entry(base.clone()).or_insert(1);
+    // Ends: `taken` is finite and no `{base}-{n}` is reserved, because
+    // `base` is not (`main-1` is not `main`, `h-cb-x-1` does not start with `cb-`).
+    loop {
+        let candidate = format!("{base}-{n}");
+        *n += 1;
+        if free(&candidate) {
+            return candidate;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -465,6 +628,39 @@ mod tests {
         assert_eq!(rendered.diagnostics[0].message, "the id #cb-safety is used by the theme");
     }
 
+    /// Issue #16: "## CB radio" made `unique_id` try cb-radio-1, cb-radio-2,
+    /// … for ever, all reserved.
+    #[test]
+    fn headings_whose_id_would_be_the_themes_get_another() {
+        let body = "## CB radio\n\n## CB radio\n\n## cb-text\n\n## Main\n\n## main\n";
+        let rendered = render_markdown(&doc("a.md", body), &routes());
+        let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["h-cb-radio", "h-cb-radio-1", "h-cb-text", "main-1", "main-2"]);
+        assert!(rendered.diagnostics.is_empty(), "{:?}", rendered.diagnostics);
+    }
+
+    #[test]
+    fn unique_ids_skip_taken_suffixes() {
+        let mut next = HashMap::new();
+        let taken: HashSet<String> = ["a", "a-1", "a-2"].into_iter().map(String::from).collect();
+        assert_eq!(unique_id("a", &taken, &mut next), "a-3");
+        assert_eq!(unique_id("b", &taken, &mut next), "b");
+        assert_eq!(unique_id("cb-x", &taken, &mut next), "h-cb-x");
+    }
+
+    #[test]
+    fn line_index_columns_in_and_out_of_order() {
+        let text = "ab\nçd [x] [y]\nz";
+        let index = LineIndex::new(text, 10);
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert_eq!(index.position(at("[x]")), Position::new(11, 4));
+        assert_eq!(index.position(at("[y]")), Position::new(11, 8));
+        assert_eq!(index.position(at("d")), Position::new(11, 2));
+        assert_eq!(index.position(at("z")), Position::new(12, 1));
+        assert_eq!(index.position(at("b")), Position::new(10, 2));
+        assert_eq!(index.position(text.len() + 5), Position::new(12, 2));
+    }
+
     #[test]
     fn duplicate_explicit_ids_are_errors() {
         let rendered = render_markdown(&doc("a.md", "## A {#x}\n\n## B {#x}\n"), &routes());
@@ -490,16 +686,22 @@ mod tests {
     }
 
     #[test]
-    fn external_and_asset_links_are_left_alone() {
+    fn external_links_are_left_alone_and_addresses_recorded() {
         let rendered = render_markdown(
             &doc(
-                "a.md",
-                "[a](https://x.org/a.md) [b](/logo.svg) [c](mailto:a@b.c) [d](img/x.png)\n",
+                "prepare/a.md",
+                "[a](https://x.org/a.md) [b](/logo.svg) [c](mailto:a@b.c) [d](img/x.png?v=1#top) [e](//cdn.example/x)\n",
             ),
             &routes(),
         );
         assert!(rendered.links.is_empty());
         assert!(rendered.diagnostics.is_empty());
+        let paths: Vec<(&str, bool)> =
+            rendered.address_links.iter().map(|l| (l.path.as_str(), l.relative)).collect();
+        assert_eq!(paths, [("logo.svg", false), ("prepare/img/x.png", true)]);
+        assert!(rendered.html.contains("href=\"/prepare/img/x.png#top\""), "{}", rendered.html);
+        let outside = render_markdown(&doc("a.md", "[x](../../outside.pdf)\n"), &routes());
+        assert!(outside.diagnostics[0].message.contains("outside the site"));
     }
 
     #[test]

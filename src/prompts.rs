@@ -96,6 +96,7 @@ pub fn parse_prompts(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Prom
         let hint = render_fragment(doc, heading.end, hint_end, routes);
         rendered.diagnostics.extend(hint.diagnostics);
         rendered.links.extend(hint.links);
+        rendered.address_links.extend(hint.address_links);
         let line = heading_line(&doc.body[heading.start..heading.end]);
         match read_prompt(
             line,

@@ -4,7 +4,7 @@
 //!
 //! Pure: takes the site and the template names, returns diagnostics.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::frontmatter::PageKind;
@@ -12,9 +12,15 @@ use crate::markdown::EmbedKind;
 use crate::model::{Entry, Page, Site, Worksheet};
 use crate::worksheets::print_packs;
 
-/// All checks; the result is unsorted.
-pub fn validate_site(site: &Site, template_names: &BTreeSet<String>) -> Vec<Diagnostic> {
+/// All checks; the result is unsorted. `statics` are the site's and the
+/// theme's static files, by output path (`forms/consent.pdf`).
+pub fn validate_site(
+    site: &Site,
+    template_names: &BTreeSet<String>,
+    statics: &BTreeMap<String, Vec<u8>>,
+) -> Vec<Diagnostic> {
     let mut diagnostics = check_anchors(site);
+    diagnostics.extend(check_address_links(site, statics));
     diagnostics.extend(check_worksheet_references(site));
     diagnostics.extend(check_print_pack_addresses(site));
     if template_names.contains(crate::render::ANSWERS_TEMPLATE) {
@@ -133,6 +139,93 @@ fn check_anchors(site: &Site) -> Vec<Diagnostic> {
         }
     }
     diagnostics
+}
+
+/// Files carebook itself writes at the site's root, which links may name.
+pub const BUILT_IN_FILES: &[&str] = &[
+    "404.html",
+    "_headers",
+    "manifest.webmanifest",
+    "offline/",
+    "offline/index.html",
+    "robots.txt",
+    "search-index.json",
+    "sitemap.xml",
+    "sw.js",
+];
+
+/// Whether a file link's target exists: a static file (the site's
+/// `static/` or the theme's) or a file carebook writes. The one place that
+/// answers "is there a file at this address", so files beside a page can be
+/// added here.
+pub fn file_exists(statics: &BTreeMap<String, Vec<u8>>, path: &str) -> bool {
+    statics.contains_key(path) || BUILT_IN_FILES.contains(&path)
+}
+
+/// Links written as site addresses (`/before/pain/`) or to files other
+/// than Markdown (`consent.pdf`) must reach a page, a section, a print
+/// pack or a file (issue #15 item 2, #16 item 5): authors copy addresses
+/// from the browser, and a missing file is a 404 for a patient.
+fn check_address_links(site: &Site, statics: &BTreeMap<String, Vec<u8>>) -> Vec<Diagnostic> {
+    let pages: HashMap<&str, &Entry> = site.entries().map(|e| (e.url.as_str(), e)).collect();
+    let packs: BTreeSet<String> = print_packs(site).into_iter().map(|p| p.url).collect();
+    let mut diagnostics = Vec::new();
+    for entry in site.entries() {
+        for link in &entry.rendered.address_links {
+            let page = page_at(&pages, &link.path);
+            if let Some(target) = page {
+                if let Some(anchor) =
+                    link.anchor.as_deref().filter(|a| !target.rendered.anchors.contains(*a))
+                {
+                    diagnostics.push(
+                        Diagnostic::error(&entry.display_path, link.position, format!("the link {} points to #{anchor} in {}, which has no such heading", link.written, target.display_path.display()))
+                            .with_hint(format!("link to the page's file instead, e.g. @/{}#..., and check the heading's id", target.content_path)),
+                    );
+                }
+                continue;
+            }
+            let address = format!("/{}", link.path);
+            let is_pack = packs.contains(&address) || packs.contains(&format!("{address}/"));
+            if is_pack || file_exists(statics, &link.path) {
+                continue;
+            }
+            diagnostics.push(missing_address(entry, link, site));
+        }
+    }
+    diagnostics
+}
+
+/// The page or section published at `path` (`before/pain/`,
+/// `before/pain`, `before/pain/index.html`).
+fn page_at<'a>(pages: &HashMap<&str, &'a Entry>, path: &str) -> Option<&'a Entry> {
+    let trimmed = path.strip_suffix("index.html").unwrap_or(path).trim_end_matches('/');
+    let url = if trimmed.is_empty() { "/".to_string() } else { format!("/{trimmed}/") };
+    pages.get(url.as_str()).copied()
+}
+
+fn missing_address(entry: &Entry, link: &crate::markdown::AddressLink, site: &Site) -> Diagnostic {
+    let looks_like_page = !link.path.rsplit('/').next().unwrap_or("").contains('.');
+    let message = if link.relative {
+        format!("the link {} points to static/{}, which does not exist", link.written, link.path)
+    } else if looks_like_page {
+        format!(
+            "the link {} points to a page that does not exist (no file in content/ is published there)",
+            link.written
+        )
+    } else {
+        format!("the link {} points to static/{}, which does not exist", link.written, link.path)
+    };
+    let urls: Vec<&str> = site.entries().map(|e| e.url.trim_matches('/')).collect();
+    let near = crate::diagnostic::nearest_name(link.path.trim_matches('/'), &urls);
+    let hint = match near.and_then(|url| site.entries().find(|e| e.url.trim_matches('/') == url)) {
+        Some(target) => format!("did you mean the page {}? Link to its file: [...](@/{})", target.url, target.content_path),
+        None if looks_like_page && !link.relative => format!(
+            "link to pages by their file, e.g. [...](@/{}.md), so carebook can check it",
+            link.path.trim_matches('/')
+        ),
+        None => "put the file in static/ (static/forms/consent.pdf is published as /forms/consent.pdf), or fix the name".to_string(),
+    };
+    Diagnostic::error(&entry.display_path, link.position, message).with_hint(hint)
 }
 
 /// Shortcodes must embed a page of their kind, and `alongside` must name
@@ -305,7 +398,7 @@ mod tests {
             root: 0,
             language: "en".into(),
         };
-        let diagnostics = validate_site(&site, &BTreeSet::new());
+        let diagnostics = validate_site(&site, &BTreeSet::new(), &BTreeMap::new());
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].position, Position::new(9, 4));
         assert_eq!(diagnostics[0].hint.as_deref(), Some("did you mean #breathing?"));

@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod diagnostics;
 mod fuzz_regressions;
+mod hostile;
 mod i18n;
 mod preview_memo;
 mod search;

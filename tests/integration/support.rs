@@ -79,6 +79,32 @@ impl SiteTest {
         }
     }
 
+    /// `carebook <args>`, killed and failed if it runs longer than
+    /// `seconds` (for inputs that once made carebook spin for ever). Its
+    /// stdout (where `check` writes its report) follows stderr in `stderr`.
+    pub fn run_within(&self, args: &[&str], seconds: u64) -> Run {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_carebook"))
+            .args(args)
+            .current_dir(self.root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed().as_secs() >= seconds {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                panic!("carebook {args:?} still running after {seconds} s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let output = child.wait_with_output().unwrap();
+        let mut text = String::from_utf8_lossy(&output.stderr).into_owned();
+        text.push_str(&String::from_utf8_lossy(&output.stdout));
+        Run { success: output.status.success(), code: output.status.code(), stderr: text }
+    }
+
     /// `carebook build` into `public/`.
     pub fn build(&self) -> Run {
         self.run(&["build"])
