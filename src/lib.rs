@@ -16,6 +16,7 @@ pub mod error;
 pub mod frontmatter;
 pub mod fuzzing;
 pub mod i18n;
+pub mod images;
 pub mod init;
 pub mod markdown;
 pub mod model;

@@ -273,6 +273,8 @@ pub struct RenderInput<'a> {
     /// The theme's words in the site's language.
     pub text: &'a UiText,
     pub alternates: &'a Alternates,
+    /// How the images pages show are published (`images`).
+    pub images: &'a crate::images::ImageCatalog,
     /// A preview's fingerprint of the inputs (`render_memo`): each page
     /// rendered gets a fingerprint; `None` in a build.
     pub fingerprint_base: Option<u64>,
@@ -379,11 +381,19 @@ impl Renderer<'_> {
         let versions = self.input.alternates.of_path(&entry.content_path);
         let source = entry.display_path.to_string_lossy();
         let path = self.output_path(&entry.url);
-        self.render_file(path, template, &source, &entry.url, versions, |c| {
+        let file = self.render_file(path, template, &source, &entry.url, versions, |c| {
             c.insert("section", &context);
             self.insert_entry_language(entry, c);
             Ok(())
-        })
+        })?;
+        Ok(self.with_images(file, entry))
+    }
+
+    /// Points the page's images at their published files (`images`).
+    fn with_images(&self, file: RenderedFile, entry: &Entry) -> RenderedFile {
+        let (path, bytes, fingerprint) = file;
+        let rewritten = self.input.images.rewrite_page(&bytes, &entry.content_path, &entry.url);
+        (path, rewritten.unwrap_or(bytes), fingerprint)
     }
 
     fn render_page(&self, id: PageId, page: &Page) -> Result<RenderedFile, BuildError> {
@@ -399,14 +409,15 @@ impl Renderer<'_> {
         let versions = self.input.alternates.of_path(&entry.content_path);
         let source = entry.display_path.to_string_lossy();
         let path = self.output_path(&entry.url);
-        self.render_file(path, template, &source, &entry.url, versions, |c| {
+        let file = self.render_file(path, template, &source, &entry.url, versions, |c| {
             c.insert("page", &context);
             if let Some(worksheet) = &worksheet {
                 worksheet.insert_into(c);
             }
             self.insert_entry_language(entry, c);
             Ok(())
-        })
+        })?;
+        Ok(self.with_images(file, entry))
     }
 
     fn render_pack(&self, pack: &PrintPack) -> Result<RenderedFile, BuildError> {

@@ -64,6 +64,10 @@ invalid_fixtures! {
     print_paper => "print-paper",
     translation_ids => "translation-ids",
     translation_undeclared => "translation-undeclared",
+    image_from_static => "image-from-static",
+    image_missing => "image-missing",
+    image_no_alt => "image-no-alt",
+    image_beside_missing => "image-beside-missing",
 }
 
 #[test]

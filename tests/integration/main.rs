@@ -8,6 +8,7 @@ mod check;
 mod diagnostics;
 mod fuzz_regressions;
 mod i18n;
+mod images;
 mod preview_memo;
 mod search;
 mod security;
