@@ -112,6 +112,29 @@ pub(crate) fn markdown_options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
+        // GitHub-style alerts (`> [!WARNING]`), rendered as callouts.
+        | Options::ENABLE_GFM
+}
+
+/// The callout kinds, as written after `> [!` (in lowercase): GitHub's
+/// alerts. Each has a label in the theme's words (`callout.<kind>`).
+pub const CALLOUT_KINDS: [&str; 5] = ["note", "tip", "important", "warning", "caution"];
+
+/// The comment a callout leaves where its label goes, replaced by the label
+/// in the page's language when the page is rendered through the theme.
+pub fn callout_marker(kind: &str) -> String {
+    format!("<!--carebook-callout:{kind}-->")
+}
+
+fn callout_kind(kind: pulldown_cmark::BlockQuoteKind) -> &'static str {
+    use pulldown_cmark::BlockQuoteKind as K;
+    match kind {
+        K::Note => "note",
+        K::Tip => "tip",
+        K::Important => "important",
+        K::Warning => "warning",
+        K::Caution => "caution",
+    }
 }
 
 /// Renders one document's body.
@@ -165,6 +188,20 @@ fn render_body(
                 }
                 .into(),
             ),
+            // A callout is a note with a visible label screen readers read
+            // first ("Warning"), not a colour alone; the theme draws its
+            // border and icon, in print too.
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let kind = callout_kind(kind);
+                Event::Html(
+                    format!(
+                        "<aside class=\"callout callout-{kind}\" role=\"note\"><p class=\"callout-label\">{}</p>\n",
+                        callout_marker(kind)
+                    )
+                    .into(),
+                )
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</aside>\n".into()),
             Event::Start(Tag::FootnoteDefinition(ref name)) => {
                 state.rendered.anchors.insert(name.to_string());
                 event
@@ -561,6 +598,21 @@ mod tests {
         assert!(rendered.diagnostics[0].message.contains("nested"));
         let fine = render_markdown(&doc("a.md", &"> ".repeat(20)), &routes());
         assert!(fine.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn alerts_become_labelled_callouts() {
+        let body = "> [!WARNING]\n> Call us if you faint.\n\n> Just a quote.\n";
+        let rendered = render_markdown(&doc("a.md", body), &routes());
+        assert!(
+            rendered.html.starts_with(&format!(
+                "<aside class=\"callout callout-warning\" role=\"note\"><p class=\"callout-label\">{}</p>\n<p>Call us if you faint.</p>\n</aside>",
+                callout_marker("warning")
+            )),
+            "{}",
+            rendered.html
+        );
+        assert!(rendered.html.contains("<blockquote>\n<p>Just a quote.</p>"), "{}", rendered.html);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::discover::TemplateSource;
 use crate::error::BuildError;
 use crate::frontmatter::PageKind;
 use crate::i18n::UiText;
-use crate::markdown::{Heading, embed_marker};
+use crate::markdown::{CALLOUT_KINDS, Heading, callout_marker, embed_marker};
 use crate::model::{Entry, Page, PageId, Section, SectionId, Site};
 use crate::output::OutputSet;
 use crate::render_memo::{RenderMemo, render_fingerprint, site_fingerprint};
@@ -458,6 +458,30 @@ impl Renderer<'_> {
     /// The body HTML with each shortcode marker replaced by its worksheet,
     /// drawn by the theme's partial.
     fn expand_embeds<'e>(&self, entry: &'e Entry) -> Result<Cow<'e, str>, BuildError> {
+        let html = self.expand_worksheets(entry)?;
+        if !html.contains("<!--carebook-callout:") {
+            return Ok(html);
+        }
+        // Each callout's label, in the theme's words for the page's language.
+        let mut html = html.into_owned();
+        for kind in CALLOUT_KINDS {
+            let marker = callout_marker(kind);
+            if html.contains(&marker) {
+                let label =
+                    self.input.text.format(&format!("callout.{kind}"), &[]).map_err(|message| {
+                        BuildError::TemplateRender {
+                            name: "i18n".into(),
+                            page: entry.display_path.display().to_string(),
+                            source: tera::Error::msg(message),
+                        }
+                    })?;
+                html = html.replace(&marker, &escape_html(&label));
+            }
+        }
+        Ok(Cow::Owned(html))
+    }
+
+    fn expand_worksheets<'e>(&self, entry: &'e Entry) -> Result<Cow<'e, str>, BuildError> {
         if entry.rendered.embeds.is_empty() {
             return Ok(Cow::Borrowed(&entry.rendered.html));
         }
