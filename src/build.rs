@@ -52,6 +52,7 @@ use crate::search::{
     DeferredIndex, INDEX_FILE, build_search_index, search_documents, search_index_path,
 };
 use crate::security::add_headers_file;
+use crate::shortcodes::{Shortcodes, render_shortcodes};
 use crate::sitemap::{render_robots, render_sitemap};
 use crate::validate::{check_translations, validate_site};
 
@@ -183,6 +184,17 @@ pub fn render_output_with(
             build_language(&tree, &names, memo, &mut found)
         })
         .collect();
+    let mut sites = sites;
+    let shortcodes = Shortcodes::of(&sources.templates);
+    for (site, text) in sites.iter_mut().zip(&texts) {
+        let Some(site) = site else { continue };
+        if site.entries().all(|entry| entry.rendered.shortcodes.is_empty()) {
+            continue;
+        }
+        let mut tera = tera.clone();
+        tera.register_function("t", TextFunction(text.clone()));
+        render_shortcodes(site, &shortcodes, &tera, &mut diagnostics);
+    }
     if let [Some(original), others @ ..] = sites.as_slice() {
         for site in others.iter().flatten() {
             diagnostics.extend(check_translations(original, site));

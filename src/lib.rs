@@ -30,6 +30,7 @@ pub mod render_memo;
 pub mod search;
 pub mod security;
 pub mod serve;
+pub mod shortcodes;
 pub mod sitemap;
 pub mod theme;
 pub mod validate;

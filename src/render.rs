@@ -132,6 +132,8 @@ struct SiteContext<'a> {
     stylesheet: &'a str,
     nav: Vec<Link>,
     root_pages: Vec<Link>,
+    /// site.toml's `[extra]`, as written.
+    extra: &'a toml::Table,
 }
 
 /// A language, or this page in a language (the switcher).
@@ -237,6 +239,8 @@ struct SectionContext<'a> {
     reviewed: &'a str,
     /// URL of the section's print pack, or empty if it has no worksheets.
     print_pack: String,
+    /// The front matter's `[extra]`, as written.
+    extra: &'a toml::Table,
 }
 
 /// `page` in page.html.
@@ -253,6 +257,8 @@ struct PageContext<'a> {
     reviewed: &'a str,
     previous: Option<Link>,
     next: Option<Link>,
+    /// The front matter's `[extra]`, as written.
+    extra: &'a toml::Table,
 }
 
 /// `pack` in print-pack.html.
@@ -639,6 +645,7 @@ impl Renderer<'_> {
             updated: entry.meta.updated.as_deref().unwrap_or_default(),
             reviewed: entry.meta.reviewed.as_deref().unwrap_or_default(),
             print_pack: print_pack.unwrap_or_default(),
+            extra: &entry.meta.extra,
         })
     }
 
@@ -661,6 +668,7 @@ impl Renderer<'_> {
             reviewed: entry.meta.reviewed.as_deref().unwrap_or_default(),
             previous: neighbour(index.and_then(|i| i.checked_sub(1))),
             next: neighbour(index.map(|i| i + 1)),
+            extra: &entry.meta.extra,
         })
     }
 }
@@ -700,6 +708,7 @@ fn site_context<'a>(site: &Site, input: &'a RenderInput) -> SiteContext<'a> {
         },
         stylesheet: input.stylesheet_url,
         nav: root.subsections.iter().map(|&id| link(&site.sections[id].entry)).collect(),
+        extra: &input.config.extra,
         root_pages: root.pages.iter().map(|&id| link(&site.pages[id].entry)).collect(),
     }
 }

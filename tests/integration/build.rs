@@ -202,3 +202,20 @@ fn the_example_site_builds_without_warnings() {
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     assert!(site.public().join("prepare/gather/index.html").exists());
 }
+
+#[test]
+fn site_shortcodes_are_drawn_by_their_template() {
+    let site = SiteTest::fixture("shortcodes");
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
+    let main = site.main_of("contacts/index.html");
+    assert!(
+        main.contains(
+            "<strong>Night nurse</strong><br><a href=tel:+15550199>+1 555 0199</a> (after 6 pm)"
+        ),
+        "{main}"
+    );
+    // `note=false` leaves the optional part out; no marker is left behind.
+    assert!(main.contains("+1 555 0100</a></div>"), "{main}");
+    assert!(!main.contains("carebook-shortcode") && !main.contains("{{"), "{main}");
+}

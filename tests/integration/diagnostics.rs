@@ -68,6 +68,9 @@ invalid_fixtures! {
     image_missing => "image-missing",
     image_no_alt => "image-no-alt",
     image_beside_missing => "image-beside-missing",
+    shortcode_site_argument => "shortcode-site-argument",
+    shortcode_missing_argument => "shortcode-missing-argument",
+    shortcode_inline => "shortcode-inline",
 }
 
 #[test]
