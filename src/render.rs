@@ -18,11 +18,21 @@ use crate::discover::TemplateSource;
 use crate::error::BuildError;
 use crate::frontmatter::PageKind;
 use crate::i18n::UiText;
-use crate::markdown::{CALLOUT_KINDS, Heading, callout_marker, embed_marker};
+use crate::markdown::{Heading, embed_marker};
 use crate::model::{Entry, Page, PageId, Section, SectionId, Site};
 use crate::output::OutputSet;
 use crate::render_memo::{RenderMemo, render_fingerprint, site_fingerprint};
-use crate::worksheets::{PrintPack, WorksheetContext, print_packs, worksheet_context};
+use crate::worksheets::{
+    CollectionContext, PrintPack, WorksheetContext, answers_url, journal_collections, print_packs,
+    worksheet_context,
+};
+
+/// The theme's "My answers" page (optional), built at `<language home>journal/`.
+pub const ANSWERS_TEMPLATE: &str = "answers.html";
+
+fn has_answers_template(tera: &Tera) -> bool {
+    tera.get_template_names().any(|name| name == ANSWERS_TEMPLATE)
+}
 
 /// Templates every theme must provide.
 pub const REQUIRED_TEMPLATES: &[&str] = &["index.html", "section.html", "page.html", "404.html"];
@@ -132,8 +142,9 @@ struct SiteContext<'a> {
     stylesheet: &'a str,
     nav: Vec<Link>,
     root_pages: Vec<Link>,
-    /// site.toml's `[extra]`, as written.
-    extra: &'a toml::Table,
+    /// The "My answers" page of this language (`/journal/`), or empty when
+    /// the site has no journal page or the theme no `answers.html`.
+    answers_url: String,
 }
 
 /// A language, or this page in a language (the switcher).
@@ -239,8 +250,6 @@ struct SectionContext<'a> {
     reviewed: &'a str,
     /// URL of the section's print pack, or empty if it has no worksheets.
     print_pack: String,
-    /// The front matter's `[extra]`, as written.
-    extra: &'a toml::Table,
 }
 
 /// `page` in page.html.
@@ -257,8 +266,6 @@ struct PageContext<'a> {
     reviewed: &'a str,
     previous: Option<Link>,
     next: Option<Link>,
-    /// The front matter's `[extra]`, as written.
-    extra: &'a toml::Table,
 }
 
 /// `pack` in print-pack.html.
@@ -270,6 +277,12 @@ struct PackContext<'a> {
     worksheets: Vec<WorksheetContext<'a>>,
 }
 
+/// `answers` in answers.html: every journal of the site, in reading order.
+#[derive(Debug, Serialize)]
+struct AnswersContext<'a> {
+    collections: Vec<CollectionContext<'a>>,
+}
+
 /// What the renderer needs besides the site itself.
 pub struct RenderInput<'a> {
     pub config: &'a Config,
@@ -279,8 +292,6 @@ pub struct RenderInput<'a> {
     /// The theme's words in the site's language.
     pub text: &'a UiText,
     pub alternates: &'a Alternates,
-    /// How the images pages show are published (`images`).
-    pub images: &'a crate::images::ImageCatalog,
     /// A preview's fingerprint of the inputs (`render_memo`): each page
     /// rendered gets a fingerprint; `None` in a build.
     pub fingerprint_base: Option<u64>,
@@ -352,6 +363,9 @@ pub fn render_site(site: &Site, input: &RenderInput) -> Result<RenderedSite, Bui
             renderer.render("offline.html", "offline.html", &url, &versions, |_| Ok(()))?;
         output.insert(renderer.output_path(&url), offline);
     }
+    if let Some(answers) = renderer.render_answers()? {
+        output.insert(answers.0, answers.1);
+    }
     Ok(RenderedSite { files: output, fingerprints })
 }
 
@@ -387,19 +401,11 @@ impl Renderer<'_> {
         let versions = self.input.alternates.of_path(&entry.content_path);
         let source = entry.display_path.to_string_lossy();
         let path = self.output_path(&entry.url);
-        let file = self.render_file(path, template, &source, &entry.url, versions, |c| {
+        self.render_file(path, template, &source, &entry.url, versions, |c| {
             c.insert("section", &context);
             self.insert_entry_language(entry, c);
             Ok(())
-        })?;
-        Ok(self.with_images(file, entry))
-    }
-
-    /// Points the page's images at their published files (`images`).
-    fn with_images(&self, file: RenderedFile, entry: &Entry) -> RenderedFile {
-        let (path, bytes, fingerprint) = file;
-        let rewritten = self.input.images.rewrite_page(&bytes, &entry.content_path, &entry.url);
-        (path, rewritten.unwrap_or(bytes), fingerprint)
+        })
     }
 
     fn render_page(&self, id: PageId, page: &Page) -> Result<RenderedFile, BuildError> {
@@ -415,15 +421,14 @@ impl Renderer<'_> {
         let versions = self.input.alternates.of_path(&entry.content_path);
         let source = entry.display_path.to_string_lossy();
         let path = self.output_path(&entry.url);
-        let file = self.render_file(path, template, &source, &entry.url, versions, |c| {
+        self.render_file(path, template, &source, &entry.url, versions, |c| {
             c.insert("page", &context);
             if let Some(worksheet) = &worksheet {
                 worksheet.insert_into(c);
             }
             self.insert_entry_language(entry, c);
             Ok(())
-        })?;
-        Ok(self.with_images(file, entry))
+        })
     }
 
     fn render_pack(&self, pack: &PrintPack) -> Result<RenderedFile, BuildError> {
@@ -461,33 +466,27 @@ impl Renderer<'_> {
         })
     }
 
+    /// The "My answers" page, when the site has a journal and the theme the
+    /// template: `(output path, bytes)`.
+    fn render_answers(&self) -> Result<Option<(String, Vec<u8>)>, BuildError> {
+        let collections = journal_collections(self.site);
+        if collections.is_empty() || !has_answers_template(self.input.tera) {
+            return Ok(None);
+        }
+        let home = self.input.config.language_base_path(&self.site.language);
+        let url = answers_url(&home);
+        let versions = Alternates::with_suffix(&self.input.alternates.homes, "journal/");
+        let context = AnswersContext { collections };
+        let bytes = self.render(ANSWERS_TEMPLATE, ANSWERS_TEMPLATE, &url, &versions, |c| {
+            c.insert("answers", &context);
+            Ok(())
+        })?;
+        Ok(Some((self.output_path(&url), bytes)))
+    }
+
     /// The body HTML with each shortcode marker replaced by its worksheet,
     /// drawn by the theme's partial.
     fn expand_embeds<'e>(&self, entry: &'e Entry) -> Result<Cow<'e, str>, BuildError> {
-        let html = self.expand_worksheets(entry)?;
-        if !html.contains("<!--carebook-callout:") {
-            return Ok(html);
-        }
-        // Each callout's label, in the theme's words for the page's language.
-        let mut html = html.into_owned();
-        for kind in CALLOUT_KINDS {
-            let marker = callout_marker(kind);
-            if html.contains(&marker) {
-                let label =
-                    self.input.text.format(&format!("callout.{kind}"), &[]).map_err(|message| {
-                        BuildError::TemplateRender {
-                            name: "i18n".into(),
-                            page: entry.display_path.display().to_string(),
-                            source: tera::Error::msg(message),
-                        }
-                    })?;
-                html = html.replace(&marker, &escape_html(&label));
-            }
-        }
-        Ok(Cow::Owned(html))
-    }
-
-    fn expand_worksheets<'e>(&self, entry: &'e Entry) -> Result<Cow<'e, str>, BuildError> {
         if entry.rendered.embeds.is_empty() {
             return Ok(Cow::Borrowed(&entry.rendered.html));
         }
@@ -645,7 +644,6 @@ impl Renderer<'_> {
             updated: entry.meta.updated.as_deref().unwrap_or_default(),
             reviewed: entry.meta.reviewed.as_deref().unwrap_or_default(),
             print_pack: print_pack.unwrap_or_default(),
-            extra: &entry.meta.extra,
         })
     }
 
@@ -668,7 +666,6 @@ impl Renderer<'_> {
             reviewed: entry.meta.reviewed.as_deref().unwrap_or_default(),
             previous: neighbour(index.and_then(|i| i.checked_sub(1))),
             next: neighbour(index.map(|i| i + 1)),
-            extra: &entry.meta.extra,
         })
     }
 }
@@ -708,8 +705,12 @@ fn site_context<'a>(site: &Site, input: &'a RenderInput) -> SiteContext<'a> {
         },
         stylesheet: input.stylesheet_url,
         nav: root.subsections.iter().map(|&id| link(&site.sections[id].entry)).collect(),
-        extra: &input.config.extra,
         root_pages: root.pages.iter().map(|&id| link(&site.pages[id].entry)).collect(),
+        answers_url: if has_answers_template(input.tera) && !journal_collections(site).is_empty() {
+            answers_url(&config.language_base_path(&language.code))
+        } else {
+            String::new()
+        },
     }
 }
 
