@@ -189,7 +189,7 @@ fn init_creates_a_site_that_builds_without_warnings() {
 fn the_example_site_builds_without_warnings() {
     let site = SiteTest { dir: tempfile::tempdir().unwrap() };
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for part in ["site.toml", "content", "static", "themes"] {
+    for part in ["site.toml", "content", "static", "themes", "templates"] {
         let from = repo.join(part);
         if from.is_dir() {
             copy_tree(&from, &site.root().join(part));
