@@ -19,7 +19,7 @@
 //! its last build had for unchanged inputs (`render_memo`).
 //! Content problems are collected from every stage and reported together.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -36,6 +36,7 @@ use crate::error::BuildError;
 use crate::frontmatter::PageKind;
 use crate::frontmatter::{ParsedDoc, parse_document};
 use crate::i18n::{LanguageDocs, TextFunction, load_ui_text, split_translations};
+use crate::images::{ImageFiles, ImageSource, PublishOptions, check_images, publish_images};
 use crate::markdown::{RenderedDoc, RouteTable, render_with_shortcodes};
 use crate::model::{RenderedDocument, Site, Worksheet, assign_routes, build_model, url_from_path};
 use crate::offline::{add_manifest, add_offline_support};
@@ -51,6 +52,7 @@ use crate::search::{
     DeferredIndex, INDEX_FILE, build_search_index, search_documents, search_index_path,
 };
 use crate::security::add_headers_file;
+use crate::shortcodes::{Shortcodes, render_shortcodes};
 use crate::sitemap::{render_robots, render_sitemap};
 use crate::validate::{check_translations, validate_site};
 
@@ -159,18 +161,41 @@ pub fn render_output_with(
     diagnostics.extend(text_diagnostics);
 
     let names = template_names(tera);
+    let image_files = ImageFiles {
+        statics: &sources.statics,
+        beside: &sources.beside,
+        base_path: &config.base_path,
+    };
+    let mut used_images = BTreeSet::new();
     let mut documents = HashMap::new();
     let preview = purpose == Purpose::Preview;
     let sites: Vec<Option<Site>> = config
         .languages
         .iter()
         .map(|language| {
-            let tree =
-                LanguageTree { config, code: &language.code, docs: &docs, unparsed: &unparsed };
+            let tree = LanguageTree {
+                config,
+                code: &language.code,
+                docs: &docs,
+                unparsed: &unparsed,
+                images: &image_files,
+            };
             let memo = Memo { last: memo, keep: preview.then_some(&mut documents) };
-            build_language(&tree, &names, &sources.statics, memo, &mut diagnostics)
+            let mut found = Found { diagnostics: &mut diagnostics, images: &mut used_images };
+            build_language(&tree, &names, &sources.statics, memo, &mut found)
         })
         .collect();
+    let mut sites = sites;
+    let shortcodes = Shortcodes::of(&sources.templates);
+    for (site, text) in sites.iter_mut().zip(&texts) {
+        let Some(site) = site else { continue };
+        if site.entries().all(|entry| entry.rendered.shortcodes.is_empty()) {
+            continue;
+        }
+        let mut tera = tera.clone();
+        tera.register_function("t", TextFunction(text.clone()));
+        render_shortcodes(site, &shortcodes, &tera, &mut diagnostics);
+    }
     if let [Some(original), others @ ..] = sites.as_slice() {
         for site in others.iter().flatten() {
             diagnostics.extend(check_translations(original, site));
@@ -189,6 +214,16 @@ pub fn render_output_with(
         }
     };
     explain_drafts(&mut diagnostics, &drafts);
+    let (mut images, image_outputs, image_diagnostics) = publish_images(&PublishOptions {
+        files: image_files,
+        used: &used_images,
+        cache_dir: Some(config.root.join(crate::images::CACHE_DIR)),
+    });
+    // Every page shows the logo: it stays available offline.
+    if let Some((logo, _)) = &config.clinic.logo {
+        images.not_precached.remove(logo);
+    }
+    diagnostics.extend(image_diagnostics);
     sort_diagnostics(&mut diagnostics);
     // A page not yet translated is rendered in every language: its
     // problems are found once per language but reported once.
@@ -216,6 +251,7 @@ pub fn render_output_with(
             logo_url: &assets.logo_url,
             text,
             alternates: &alternates,
+            images: &images,
             fingerprint_base,
             memo,
         };
@@ -235,13 +271,14 @@ pub fn render_output_with(
         }
     }
     files.extend(assets.files);
+    files.extend(image_outputs);
     files.insert("sitemap.xml".into(), render_sitemap(&sites, &alternates, config).into_bytes());
     files.insert("robots.txt".into(), render_robots(config).into_bytes());
     add_headers_file(&mut files, &config.base_path);
     match purpose {
         Purpose::Publish => {
             minify_output(&mut files);
-            add_offline_support(&mut files, config, tera)?;
+            add_offline_support(&mut files, config, tera, &images.not_precached)?;
         }
         Purpose::Preview => add_manifest(&mut files, config),
     }
@@ -269,6 +306,15 @@ struct LanguageTree<'a> {
     docs: &'a LanguageDocs,
     /// Content paths of files whose front matter failed.
     unparsed: &'a [String],
+    /// The files images may show.
+    images: &'a ImageFiles<'a>,
+}
+
+/// What the stages of each language found: problems, and the image
+/// files pages show.
+struct Found<'a> {
+    diagnostics: &'a mut Vec<Diagnostic>,
+    images: &'a mut BTreeSet<ImageSource>,
 }
 
 /// A preview's memo of rendered documents: the last one's, to reuse, and
@@ -287,9 +333,10 @@ fn build_language(
     template_names: &std::collections::BTreeSet<String>,
     statics: &std::collections::BTreeMap<String, Vec<u8>>,
     memo: Memo,
-    diagnostics: &mut Vec<Diagnostic>,
+    found: &mut Found,
 ) -> Option<Site> {
     let config = tree.config;
+    let diagnostics = &mut *found.diagnostics;
     let translations = tree.docs.translations.get(tree.code);
     let translated = |path: &str| translations.is_some_and(|t| t.contains_key(path));
     let docs: Vec<ParsedDoc> = tree
@@ -322,6 +369,18 @@ fn build_language(
     };
     for (_, doc, _) in &rendered {
         diagnostics.extend(doc.diagnostics.iter().cloned());
+    }
+    // Issue #15: images are checked by every command, not only `check`.
+    let images: Vec<_> = rendered
+        .par_iter()
+        .filter_map(|(doc, _, _)| {
+            let url = routes.get(&doc.content_path)?;
+            Some(check_images(doc, url, tree.images))
+        })
+        .collect();
+    for page in images {
+        diagnostics.extend(page.diagnostics);
+        found.images.extend(page.used);
     }
     match build_model(rendered, &routes) {
         Ok(mut site) => {

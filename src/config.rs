@@ -44,6 +44,9 @@ pub struct Config {
     pub print: PrintSettings,
     /// What `carebook check` holds the content to.
     pub check: CheckSettings,
+    /// `[extra]`: anything the site's templates want (`site.extra`), passed
+    /// as it is: the one table whose keys carebook does not check.
+    pub extra: toml::Table,
     pub include_drafts: bool,
 }
 
@@ -154,6 +157,8 @@ struct RawConfig {
     check: RawCheck,
     #[serde(default)]
     languages: std::collections::BTreeMap<String, Spanned<RawLanguage>>,
+    #[serde(default)]
+    extra: toml::Table,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -371,6 +376,7 @@ pub fn parse_config(
         safety,
         print,
         check,
+        extra: raw.extra,
         include_drafts: overrides.include_drafts,
     })
 }

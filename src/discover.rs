@@ -42,10 +42,13 @@ pub struct Sources {
     pub templates: BTreeMap<String, TemplateSource>,
     /// Keyed by output path (e.g. `logo.svg`); the site's files replace the theme's.
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// Files other than Markdown in `content/` (images beside their
+    /// pages), keyed by content path (`before/getting-ready/knee.svg`).
+    pub beside: BTreeMap<String, Vec<u8>>,
     /// The theme's words per language, then the site's `i18n/` files that
     /// override them key by key (see `i18n.rs`).
     pub texts: Vec<TextFile>,
-    /// Files that could not be used (not UTF-8, unreadable, not Markdown).
+    /// Files that could not be used (not UTF-8, unreadable).
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -80,7 +83,7 @@ pub fn discover(config: &Config) -> Result<Sources, BuildError> {
     }
     let static_dir = config.root.join("static");
     sources.statics.extend(read_tree(&config.root, &static_dir, &mut sources.diagnostics)?);
-    sources.content = read_content(config, &mut sources.diagnostics)?;
+    sources.content = read_content(config, &mut sources.beside, &mut sources.diagnostics)?;
     Ok(sources)
 }
 
@@ -99,6 +102,7 @@ fn add_theme_files(sources: &mut Sources, theme_files: ThemeFiles, theme: &str) 
 /// Reads every Markdown file under `content/`, in parallel, sorted by path.
 fn read_content(
     config: &Config,
+    beside: &mut BTreeMap<String, Vec<u8>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<SourceFile>, BuildError> {
     let content_dir = config.content_dir();
@@ -116,14 +120,14 @@ fn read_content(
         if relative.ends_with(".md") {
             paths.push((relative, path));
         } else {
-            diagnostics.push(
-                Diagnostic::warning(
-                    display_path(&config.root, &path),
-                    Position::start(),
-                    "this file is not Markdown and is not used",
-                )
-                .with_hint("put images and other files in static/ and link to them from there"),
-            );
+            // A file beside a page (an image of a page bundle): published
+            // with the site (`images::publish_images`).
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    beside.insert(relative, bytes);
+                }
+                Err(err) => diagnostics.push(unreadable(&display_path(&config.root, &path), &err)),
+            }
         }
     }
     let results: Vec<Result<SourceFile, Diagnostic>> = paths

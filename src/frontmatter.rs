@@ -38,6 +38,9 @@ pub struct CommonMeta {
     pub updated: Option<String>,
     /// `YYYY-MM-DD`: the last clinical review.
     pub reviewed: Option<String>,
+    /// `[extra]`: anything the site's templates want, passed as it is (the
+    /// one table where carebook accepts keys it does not know).
+    pub extra: toml::Table,
 }
 
 /// What a page is for; each kind carries its own settings.
@@ -117,6 +120,8 @@ macro_rules! front_matter_struct {
             template: Option<Spanned<String>>,
             updated: Option<Spanned<Datetime>>,
             reviewed: Option<Spanned<Datetime>>,
+            #[serde(default)]
+            extra: toml::Table,
             $($extra)*
         }
 
@@ -128,6 +133,7 @@ macro_rules! front_matter_struct {
                     weight: self.weight,
                     draft: self.draft,
                     template: self.template.take(),
+                    extra: std::mem::take(&mut self.extra),
                     updated: self.updated.take(),
                     reviewed: self.reviewed.take(),
                 }
@@ -303,6 +309,7 @@ struct RawCommon {
     template: Option<Spanned<String>>,
     updated: Option<Spanned<Datetime>>,
     reviewed: Option<Spanned<Datetime>>,
+    extra: toml::Table,
 }
 
 impl RawCommon {
@@ -348,6 +355,7 @@ impl RawCommon {
                 .map(|t| (t.get_ref().trim().to_string(), position_in_block(t.span()))),
             updated,
             reviewed,
+            extra: self.extra,
         }
     }
 }

@@ -65,7 +65,25 @@ pub struct RenderedDoc {
     /// Worksheets embedded with a shortcode, in order; embed `n` is marked
     /// in `html` by [`embed_marker`]`(n)`.
     pub embeds: Vec<Embed>,
+    /// Calls of the site's own shortcodes (`templates/shortcodes/NAME.html`),
+    /// in order; call `n` is marked in `html` by [`shortcode_marker`]`(n)`
+    /// and rendered through the theme (`shortcodes::render_shortcodes`).
+    pub shortcodes: Vec<ShortcodeCall>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// `{{ phone_card(name="Night nurse", phone="+1 555 0100") }}` in a body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShortcodeCall {
+    pub name: String,
+    /// Arguments in the order written, values as TOML-like JSON values.
+    pub args: Vec<(String, serde_json::Value)>,
+    pub position: Position,
+}
+
+/// The comment a site shortcode leaves in the rendered body.
+pub fn shortcode_marker(index: usize) -> String {
+    format!("<!--carebook-shortcode:{index}-->")
 }
 
 /// Which kind of worksheet a shortcode embeds.
@@ -146,6 +164,29 @@ pub(crate) fn markdown_options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
+        // GitHub-style alerts (`> [!WARNING]`), rendered as callouts.
+        | Options::ENABLE_GFM
+}
+
+/// The callout kinds, as written after `> [!` (in lowercase): GitHub's
+/// alerts. Each has a label in the theme's words (`callout.<kind>`).
+pub const CALLOUT_KINDS: [&str; 5] = ["note", "tip", "important", "warning", "caution"];
+
+/// The comment a callout leaves where its label goes, replaced by the label
+/// in the page's language when the page is rendered through the theme.
+pub fn callout_marker(kind: &str) -> String {
+    format!("<!--carebook-callout:{kind}-->")
+}
+
+fn callout_kind(kind: pulldown_cmark::BlockQuoteKind) -> &'static str {
+    use pulldown_cmark::BlockQuoteKind as K;
+    match kind {
+        K::Note => "note",
+        K::Tip => "tip",
+        K::Important => "important",
+        K::Warning => "warning",
+        K::Caution => "caution",
+    }
 }
 
 /// Renders one document's body.
@@ -155,8 +196,11 @@ pub fn render_markdown(doc: &ParsedDoc, routes: &RouteTable) -> RenderedDoc {
 
 /// Renders a guidance page or section body, whose lines may hold shortcodes.
 pub fn render_with_shortcodes(doc: &ParsedDoc, routes: &RouteTable) -> RenderedDoc {
-    let (body, embeds, diagnostics) = expand_shortcodes(doc, routes);
-    render_body(doc, &body, routes, embeds, diagnostics)
+    let expanded = expand_shortcodes(doc, routes);
+    let mut rendered =
+        render_body(doc, &expanded.body, routes, expanded.embeds, expanded.diagnostics);
+    rendered.shortcodes = expanded.calls;
+    rendered
 }
 
 fn render_body(
@@ -295,6 +339,20 @@ impl RenderState<'_> {
                 }
                 .into(),
             ),
+            // A callout is a note with a visible label screen readers read
+            // first ("Warning"), not a colour alone; the theme draws its
+            // border and icon, in print too.
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let kind = callout_kind(kind);
+                Event::Html(
+                    format!(
+                        "<div class=\"callout callout-{kind}\" role=\"note\"><p class=\"callout-label\">{}</p>\n",
+                        callout_marker(kind)
+                    )
+                    .into(),
+                )
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
             Event::Start(Tag::FootnoteDefinition(ref name)) => {
                 self.rendered.anchors.insert(name.to_string());
                 event
@@ -747,12 +805,40 @@ mod tests {
     fn bad_shortcodes_are_errors() {
         let body = "{{ checklst(path=\"prepare/gather.md\") }}\n{{ prompts(path=\"prepare/gaher.md\") }}\n";
         let rendered = render_with_shortcodes(&doc("a.md", body), &routes());
-        assert_eq!(rendered.diagnostics[0].message, "unknown shortcode \"checklst\"");
-        assert_eq!(rendered.diagnostics[1].position, Position::new(6, 1));
+        // Another name is a site shortcode, checked once templates are known.
+        assert_eq!(rendered.shortcodes[0].name, "checklst");
+        assert_eq!(rendered.diagnostics[0].position, Position::new(6, 1));
         assert_eq!(
-            rendered.diagnostics[1].hint.as_deref(),
+            rendered.diagnostics[0].hint.as_deref(),
             Some("did you mean path=\"prepare/gather.md\"? Paths start from content/")
         );
+    }
+
+    #[test]
+    fn site_shortcodes_keep_their_typed_arguments() {
+        let body = "{{ phone_card(name=\"Night nurse\", phone='+1 555', urgent=true, order=2) }}\n";
+        let rendered = render_with_shortcodes(&doc("a.md", body), &routes());
+        assert!(rendered.diagnostics.is_empty(), "{:?}", rendered.diagnostics);
+        let call = &rendered.shortcodes[0];
+        assert_eq!(call.position, Position::new(5, 1));
+        let args: Vec<String> = call.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(args, ["name=\"Night nurse\"", "phone=\"+1 555\"", "urgent=true", "order=2"]);
+        assert!(rendered.html.contains(&shortcode_marker(0)), "{}", rendered.html);
+        let bad = render_with_shortcodes(&doc("a.md", "{{ card(name=Night) }}\n"), &routes());
+        assert_eq!(bad.diagnostics[0].message, "the value of name needs quotes: name=\"Night\"");
+    }
+
+    #[test]
+    fn shortcodes_inside_a_line_are_errors_not_text() {
+        let body = "Watch {{ youtube(id=\"x\") }} now.\n\n{% quote() %}Hi{% end %}\n\nAs code: `{{ checklist(path=\"x.md\") }}` and {{ not a call }}.\n";
+        let rendered = render_with_shortcodes(&doc("a.md", body), &routes());
+        let found: Vec<(Position, &str)> =
+            rendered.diagnostics.iter().map(|d| (d.position, d.message.as_str())).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, Position::new(5, 7));
+        assert!(found[0].1.starts_with("the shortcode youtube is inside a line of text"));
+        assert_eq!(found[1].0, Position::new(7, 1));
+        assert!(found[1].1.contains("block shortcode"));
     }
 
     #[test]
@@ -763,6 +849,21 @@ mod tests {
         assert!(rendered.diagnostics[0].message.contains("nested"));
         let fine = render_markdown(&doc("a.md", &"> ".repeat(20)), &routes());
         assert!(fine.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn alerts_become_labelled_callouts() {
+        let body = "> [!WARNING]\n> Call us if you faint.\n\n> Just a quote.\n";
+        let rendered = render_markdown(&doc("a.md", body), &routes());
+        assert!(
+            rendered.html.starts_with(&format!(
+                "<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-label\">{}</p>\n<p>Call us if you faint.</p>\n</div>",
+                callout_marker("warning")
+            )),
+            "{}",
+            rendered.html
+        );
+        assert!(rendered.html.contains("<blockquote>\n<p>Just a quote.</p>"), "{}", rendered.html);
     }
 
     #[test]
@@ -782,21 +883,33 @@ mod tests {
     }
 }
 
+/// What [`expand_shortcodes`] makes of a body.
+struct Expanded {
+    body: String,
+    embeds: Vec<Embed>,
+    calls: Vec<ShortcodeCall>,
+    diagnostics: Vec<Diagnostic>,
+}
+
 /// Replaces each shortcode line (`{{ checklist(path="...") }}` alone on a
-/// line, outside code blocks) with an embed marker. Line numbers stay the
-/// same, so positions after it are unchanged.
-fn expand_shortcodes(
-    doc: &ParsedDoc,
-    routes: &RouteTable,
-) -> (String, Vec<Embed>, Vec<Diagnostic>) {
-    let mut body = String::with_capacity(doc.body.len());
-    let mut embeds = Vec::new();
-    let mut diagnostics = Vec::new();
+/// line, outside code blocks) with an embed marker, and each call of
+/// another name with a site-shortcode marker (checked and rendered once the
+/// templates are known). Line numbers stay the same, so positions after it
+/// are unchanged. A shortcode inside a line of text is an error (issue
+/// #16.9): it would be published as literal text.
+fn expand_shortcodes(doc: &ParsedDoc, routes: &RouteTable) -> Expanded {
+    let mut out = Expanded {
+        body: String::with_capacity(doc.body.len()),
+        embeds: Vec::new(),
+        calls: Vec::new(),
+        diagnostics: Vec::new(),
+    };
     let mut fence: Option<&str> = None;
     for (index, line) in doc.body.split_inclusive('\n').enumerate() {
         let trimmed = line.trim();
         let position =
             Position::new(doc.body_first_line + index, line.len() - line.trim_start().len() + 1);
+        let newline = if line.ends_with('\n') { "\n" } else { "" };
         if let Some(marker) = fence {
             if trimmed.starts_with(marker) {
                 fence = None;
@@ -805,45 +918,136 @@ fn expand_shortcodes(
             fence = Some(&trimmed[..3]);
         } else if let Some(call) = trimmed.strip_prefix("{{").and_then(|t| t.strip_suffix("}}")) {
             match parse_shortcode(call.trim(), routes) {
-                Ok((kind, target)) => {
-                    body.push_str(&embed_marker(embeds.len()));
-                    body.push_str(if line.ends_with('\n') { "\n" } else { "" });
-                    embeds.push(Embed { kind, target, position });
+                Ok(Shortcode::Embed(kind, target)) => {
+                    out.body.push_str(&embed_marker(out.embeds.len()));
+                    out.body.push_str(newline);
+                    out.embeds.push(Embed { kind, target, position });
                     continue;
                 }
-                Err((message, hint)) => diagnostics
+                Ok(Shortcode::Site(name, args)) => {
+                    out.body.push_str(&shortcode_marker(out.calls.len()));
+                    out.body.push_str(newline);
+                    out.calls.push(ShortcodeCall { name, args, position });
+                    continue;
+                }
+                Err((message, hint)) => out
+                    .diagnostics
                     .push(Diagnostic::error(&doc.display_path, position, message).with_hint(hint)),
             }
+        } else if let Some((column, diagnostic)) =
+            inline_shortcode(line).filter(|_| !line.starts_with("    ") && !line.starts_with('\t'))
+        {
+            let at = Position::new(position.line, column);
+            out.diagnostics.push(diagnostic.at(&doc.display_path, at));
         }
-        body.push_str(line);
+        out.body.push_str(line);
     }
-    (body, embeds, diagnostics)
+    out
+}
+
+/// A problem found on a line, before its file is known.
+struct LineProblem {
+    message: String,
+    hint: String,
+}
+
+impl LineProblem {
+    fn at(self, path: &std::path::Path, position: Position) -> Diagnostic {
+        Diagnostic::error(path, position, self.message).with_hint(self.hint)
+    }
+}
+
+/// A shortcode written inside a line of text (`See {{ video(id="x") }}`),
+/// or a block shortcode (`{% quote() %}`), outside inline code: its column
+/// and the error. carebook runs shortcodes only on a line of their own.
+fn inline_shortcode(line: &str) -> Option<(usize, LineProblem)> {
+    let mut in_code = false;
+    let mut ticks = 0;
+    for (at, c) in line.char_indices() {
+        if c == '`' {
+            ticks += 1;
+            continue;
+        }
+        if ticks > 0 {
+            in_code = !in_code;
+            ticks = 0;
+        }
+        if in_code {
+            continue;
+        }
+        let rest = &line[at..];
+        let opener = if rest.starts_with("{{") {
+            "{{"
+        } else if rest.starts_with("{%") {
+            "{%"
+        } else {
+            continue;
+        };
+        let after = rest[2..].trim_start();
+        let name_len =
+            after.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(after.len());
+        if name_len == 0 || !after[name_len..].trim_start().starts_with('(') {
+            continue;
+        }
+        let column = line[..at].chars().count() + 1;
+        let name = &after[..name_len];
+        let problem = if opener == "{%" {
+            LineProblem {
+                message: format!("{{% {name}(…) %}} is a block shortcode, which carebook does not run: it would be published as text"),
+                hint: "for a highlighted note use a callout (> [!NOTE] on its own line, then > before each line of text); for your own HTML, a shortcode in templates/shortcodes/ called alone on a line".into(),
+            }
+        } else {
+            LineProblem {
+                message: format!(
+                    "the shortcode {name} is inside a line of text: carebook runs a shortcode only on a line of its own, so this would be published as text"
+                ),
+                hint: format!(
+                    "put {{{{ {name}(…) }}}} alone on its own line, with a blank line before and after; to show it as text, wrap it in `backticks`"
+                ),
+            }
+        };
+        return Some((column, problem));
+    }
+    None
+}
+
+/// What a shortcode line calls.
+enum Shortcode {
+    /// `checklist(path=…)` or `prompts(path=…)`.
+    Embed(EmbedKind, String),
+    /// A shortcode of the site (checked once its templates are known).
+    Site(String, Vec<(String, serde_json::Value)>),
 }
 
 /// `checklist(path="prepare/gather.md")` -> (Checklist, "prepare/gather.md").
-fn parse_shortcode(
-    call: &str,
-    routes: &RouteTable,
-) -> Result<(EmbedKind, String), (String, String)> {
+fn parse_shortcode(call: &str, routes: &RouteTable) -> Result<Shortcode, (String, String)> {
     let usage =
         "write it as {{ checklist(path=\"prepare/gather.md\") }} or {{ prompts(path=\"...\") }}";
     let (name, args) = call
         .split_once('(')
         .ok_or_else(|| (format!("{{{{ {call} }}}} is not a shortcode"), usage.to_string()))?;
-    let kind = match name.trim() {
-        "checklist" => EmbedKind::Checklist,
-        "prompts" => EmbedKind::Prompts,
-        other => {
-            return Err((
-                format!("unknown shortcode {other:?}"),
-                "the shortcodes are checklist and prompts".into(),
-            ));
-        }
-    };
+    let name = name.trim();
     let args = args
         .trim()
         .strip_suffix(')')
         .ok_or_else(|| ("the shortcode is missing its closing )".to_string(), usage.to_string()))?;
+    let kind = match name {
+        "checklist" => EmbedKind::Checklist,
+        "prompts" => EmbedKind::Prompts,
+        other if !other.is_empty() && other.chars().all(|c| c.is_alphanumeric() || c == '_') => {
+            let args = parse_arguments(args).map_err(|message| {
+                (message, format!("write arguments as {other}(name=\"text\", count=3, shown=true)"))
+            })?;
+            return Ok(Shortcode::Site(other.to_string(), args));
+        }
+        other => {
+            return Err((
+                format!("unknown shortcode {other:?}"),
+                "the shortcodes are checklist, prompts and the templates in templates/shortcodes/"
+                    .into(),
+            ));
+        }
+    };
     let path = args
         .trim()
         .strip_prefix("path")
@@ -863,7 +1067,52 @@ fn parse_shortcode(
             hint,
         ));
     }
-    Ok((kind, target))
+    Ok(Shortcode::Embed(kind, target))
+}
+
+/// `name="Night nurse", count=3, shown=true` -> the pairs, in order.
+fn parse_arguments(text: &str) -> Result<Vec<(String, serde_json::Value)>, String> {
+    let mut args = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        let (key, after) =
+            rest.split_once('=').ok_or_else(|| format!("the argument {rest:?} has no value"))?;
+        let key = key.trim();
+        if key.is_empty() || !key.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return Err(format!("{key:?} is not an argument name"));
+        }
+        let after = after.trim_start();
+        let (value, remainder) = match after.chars().next() {
+            Some(quote @ ('"' | '\'')) => {
+                let body = &after[1..];
+                let close = body
+                    .find(quote)
+                    .ok_or_else(|| format!("the value of {key} is missing its closing {quote}"))?;
+                (serde_json::Value::String(body[..close].to_string()), &body[close + 1..])
+            }
+            _ => {
+                let end = after.find(',').unwrap_or(after.len());
+                let word = after[..end].trim();
+                let value = match word {
+                    "true" => serde_json::Value::Bool(true),
+                    "false" => serde_json::Value::Bool(false),
+                    number => serde_json::from_str::<serde_json::Number>(number)
+                        .map(serde_json::Value::Number)
+                        .map_err(|_| {
+                            format!("the value of {key} needs quotes: {key}=\"{word}\"")
+                        })?,
+                };
+                (value, &after[end..])
+            }
+        };
+        if args.iter().any(|(k, _): &(String, _)| k == key) {
+            return Err(format!("the argument {key} is given twice"));
+        }
+        args.push((key.to_string(), value));
+        rest = remainder.trim_start();
+        rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
+    }
+    Ok(args)
 }
 
 /// `{#id .class key="a value"}` written at the end of a heading or item.

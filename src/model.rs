@@ -83,16 +83,25 @@ pub fn url_of(doc: &ParsedDoc, base_path: &str) -> String {
     url_from_path(&doc.content_path, slug, base_path)
 }
 
-/// `prepare/gather.md` -> `/prepare/gather/`; `prepare/_index.md` -> `/prepare/`.
+/// `prepare/gather.md` -> `/prepare/gather/`; `prepare/_index.md` -> `/prepare/`;
+/// `prepare/gather/index.md` -> `/prepare/gather/`.
 pub fn url_from_path(content_path: &str, slug: Option<&str>, base_path: &str) -> String {
-    let (dir, file) = content_path.rsplit_once('/').unwrap_or(("", content_path));
+    let (mut dir, mut file) = content_path.rsplit_once('/').unwrap_or(("", content_path));
+    let mut name = file.trim_end_matches(".md");
+    // A page bundle (`getting-ready/index.md`, as in Zola and Hugo) is
+    // published as `getting-ready.md` would be: its slug replaces the
+    // folder's name.
+    if file == "index.md" && !dir.is_empty() {
+        (dir, name) = dir.rsplit_once('/').unwrap_or(("", dir));
+        file = "";
+    }
     let mut url = String::from(base_path);
     if !dir.is_empty() {
         url.push_str(dir);
         url.push('/');
     }
     if file != "_index.md" {
-        url.push_str(slug.unwrap_or(file.trim_end_matches(".md")));
+        url.push_str(slug.unwrap_or(name));
         url.push('/');
     }
     url
@@ -302,6 +311,17 @@ mod tests {
             url_of(&doc("prepare/gather.md", "G", 0, Some("bring")), "/"),
             "/prepare/bring/"
         );
+    }
+
+    #[test]
+    fn page_bundles_are_published_at_their_folder() {
+        let bundle = doc("before/getting-ready/index.md", "G", 0, None);
+        assert_eq!(url_of(&bundle, "/"), "/before/getting-ready/");
+        let renamed = doc("before/getting-ready/index.md", "G", 0, Some("ready"));
+        assert_eq!(url_of(&renamed, "/"), "/before/ready/");
+        let (_, diagnostics) =
+            assign_routes(&[bundle, doc("before/getting-ready.md", "G", 0, None)], "/");
+        assert_eq!(diagnostics.len(), 1, "a bundle and a page of the same name collide");
     }
 
     #[test]

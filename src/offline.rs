@@ -70,12 +70,18 @@ pub fn add_offline_support(
     files: &mut OutputSet,
     config: &Config,
     tera: &Tera,
+    not_precached: &std::collections::BTreeSet<String>,
 ) -> Result<(), BuildError> {
     add_manifest(files, config);
     if !tera.get_template_names().any(|name| name == SERVICE_WORKER) {
         return Ok(());
     }
-    let precache = precache_list(files, &config.base_path);
+    let mut precache = precache_list(files, &config.base_path);
+    // Resized images wider than a phone needs are fetched when shown.
+    precache.retain(|entry| {
+        let path = entry.url.strip_prefix(config.base_path.as_str()).unwrap_or(&entry.url);
+        !not_precached.contains(path)
+    });
     let cache_name = format!("carebook-{}", short_hash(precache_json(&precache).as_bytes()));
     let mut context = tera::Context::new();
     context.insert("cache_name", &cache_name);

@@ -18,7 +18,7 @@ use crate::discover::TemplateSource;
 use crate::error::BuildError;
 use crate::frontmatter::PageKind;
 use crate::i18n::UiText;
-use crate::markdown::{Heading, embed_marker};
+use crate::markdown::{CALLOUT_KINDS, Heading, callout_marker, embed_marker};
 use crate::model::{Entry, Page, PageId, Section, SectionId, Site};
 use crate::output::OutputSet;
 use crate::render_memo::{RenderMemo, render_fingerprint, site_fingerprint};
@@ -145,6 +145,8 @@ struct SiteContext<'a> {
     /// The "My answers" page of this language (`/journal/`), or empty when
     /// the site has no journal page or the theme no `answers.html`.
     answers_url: String,
+    /// site.toml's `[extra]`, as written.
+    extra: &'a toml::Table,
 }
 
 /// A language, or this page in a language (the switcher).
@@ -250,6 +252,8 @@ struct SectionContext<'a> {
     reviewed: &'a str,
     /// URL of the section's print pack, or empty if it has no worksheets.
     print_pack: String,
+    /// The front matter's `[extra]`, as written.
+    extra: &'a toml::Table,
 }
 
 /// `page` in page.html.
@@ -266,6 +270,8 @@ struct PageContext<'a> {
     reviewed: &'a str,
     previous: Option<Link>,
     next: Option<Link>,
+    /// The front matter's `[extra]`, as written.
+    extra: &'a toml::Table,
 }
 
 /// `pack` in print-pack.html.
@@ -292,6 +298,8 @@ pub struct RenderInput<'a> {
     /// The theme's words in the site's language.
     pub text: &'a UiText,
     pub alternates: &'a Alternates,
+    /// How the images pages show are published (`images`).
+    pub images: &'a crate::images::ImageCatalog,
     /// A preview's fingerprint of the inputs (`render_memo`): each page
     /// rendered gets a fingerprint; `None` in a build.
     pub fingerprint_base: Option<u64>,
@@ -323,7 +331,7 @@ pub fn render_site(site: &Site, input: &RenderInput) -> Result<RenderedSite, Bui
         site_value,
         fingerprint_base,
         packs: print_packs(site),
-        place_in_section: place_in_section(site),
+        reading_order: reading_order(site),
     };
 
     let sections: Vec<RenderedFile> = (0..site.sections.len())
@@ -376,19 +384,35 @@ struct Renderer<'a> {
     /// The inputs' and this language's site context's fingerprint, in a preview.
     fingerprint_base: Option<u64>,
     packs: Vec<PrintPack<'a>>,
-    /// Each page's index among its section's pages (for previous/next),
-    /// computed once: searching per page is quadratic in section size.
-    place_in_section: Vec<usize>,
+    /// The pages in reading order and each page's place in it (for
+    /// previous/next), computed once: searching per page is quadratic.
+    reading_order: (Vec<PageId>, Vec<usize>),
 }
 
-fn place_in_section(site: &Site) -> Vec<usize> {
-    let mut places = vec![0; site.pages.len()];
-    for section in &site.sections {
-        for (place, &page) in section.pages.iter().enumerate() {
-            places[page] = place;
+/// Every page in the site's reading order, and each page's place in it
+/// (for previous/next): each section's pages, then its subsections; the
+/// home page's sections come before its own pages, as in the menu. Issue
+/// #15: the last page of one section leads on to the first of the next.
+fn reading_order(site: &Site) -> (Vec<PageId>, Vec<usize>) {
+    fn visit(site: &Site, id: SectionId, order: &mut Vec<PageId>) {
+        let section = &site.sections[id];
+        if id != site.root {
+            order.extend(&section.pages);
+        }
+        for &sub in &section.subsections {
+            visit(site, sub, order);
+        }
+        if id == site.root {
+            order.extend(&section.pages);
         }
     }
-    places
+    let mut order = Vec::with_capacity(site.pages.len());
+    visit(site, site.root, &mut order);
+    let mut places = vec![usize::MAX; site.pages.len()];
+    for (place, &page) in order.iter().enumerate() {
+        places[page] = place;
+    }
+    (order, places)
 }
 
 impl Renderer<'_> {
@@ -401,11 +425,19 @@ impl Renderer<'_> {
         let versions = self.input.alternates.of_path(&entry.content_path);
         let source = entry.display_path.to_string_lossy();
         let path = self.output_path(&entry.url);
-        self.render_file(path, template, &source, &entry.url, versions, |c| {
+        let file = self.render_file(path, template, &source, &entry.url, versions, |c| {
             c.insert("section", &context);
             self.insert_entry_language(entry, c);
             Ok(())
-        })
+        })?;
+        Ok(self.with_images(file, entry))
+    }
+
+    /// Points the page's images at their published files (`images`).
+    fn with_images(&self, file: RenderedFile, entry: &Entry) -> RenderedFile {
+        let (path, bytes, fingerprint) = file;
+        let rewritten = self.input.images.rewrite_page(&bytes, &entry.content_path, &entry.url);
+        (path, rewritten.unwrap_or(bytes), fingerprint)
     }
 
     fn render_page(&self, id: PageId, page: &Page) -> Result<RenderedFile, BuildError> {
@@ -421,14 +453,15 @@ impl Renderer<'_> {
         let versions = self.input.alternates.of_path(&entry.content_path);
         let source = entry.display_path.to_string_lossy();
         let path = self.output_path(&entry.url);
-        self.render_file(path, template, &source, &entry.url, versions, |c| {
+        let file = self.render_file(path, template, &source, &entry.url, versions, |c| {
             c.insert("page", &context);
             if let Some(worksheet) = &worksheet {
                 worksheet.insert_into(c);
             }
             self.insert_entry_language(entry, c);
             Ok(())
-        })
+        })?;
+        Ok(self.with_images(file, entry))
     }
 
     fn render_pack(&self, pack: &PrintPack) -> Result<RenderedFile, BuildError> {
@@ -487,6 +520,30 @@ impl Renderer<'_> {
     /// The body HTML with each shortcode marker replaced by its worksheet,
     /// drawn by the theme's partial.
     fn expand_embeds<'e>(&self, entry: &'e Entry) -> Result<Cow<'e, str>, BuildError> {
+        let html = self.expand_worksheets(entry)?;
+        if !html.contains("<!--carebook-callout:") {
+            return Ok(html);
+        }
+        // Each callout's label, in the theme's words for the page's language.
+        let mut html = html.into_owned();
+        for kind in CALLOUT_KINDS {
+            let marker = callout_marker(kind);
+            if html.contains(&marker) {
+                let label =
+                    self.input.text.format(&format!("callout.{kind}"), &[]).map_err(|message| {
+                        BuildError::TemplateRender {
+                            name: "i18n".into(),
+                            page: entry.display_path.display().to_string(),
+                            source: tera::Error::msg(message),
+                        }
+                    })?;
+                html = html.replace(&marker, &escape_html(&label));
+            }
+        }
+        Ok(Cow::Owned(html))
+    }
+
+    fn expand_worksheets<'e>(&self, entry: &'e Entry) -> Result<Cow<'e, str>, BuildError> {
         if entry.rendered.embeds.is_empty() {
             return Ok(Cow::Borrowed(&entry.rendered.html));
         }
@@ -644,15 +701,16 @@ impl Renderer<'_> {
             updated: entry.meta.updated.as_deref().unwrap_or_default(),
             reviewed: entry.meta.reviewed.as_deref().unwrap_or_default(),
             print_pack: print_pack.unwrap_or_default(),
+            extra: &entry.meta.extra,
         })
     }
 
     fn page_context<'p>(&self, id: PageId, page: &'p Page) -> Result<PageContext<'p>, BuildError> {
         let entry = &page.entry;
-        let siblings = &self.site.sections[page.section].pages;
-        let index = Some(self.place_in_section[id]);
+        let (order, places) = &self.reading_order;
+        let index = places.get(id).copied().filter(|&place| place != usize::MAX);
         let neighbour = |i: Option<usize>| {
-            i.and_then(|i| siblings.get(i)).map(|&p| link(&self.site.pages[p].entry))
+            i.and_then(|i| order.get(i)).map(|&p| link(&self.site.pages[p].entry))
         };
         Ok(PageContext {
             title: &entry.meta.title,
@@ -666,6 +724,7 @@ impl Renderer<'_> {
             reviewed: entry.meta.reviewed.as_deref().unwrap_or_default(),
             previous: neighbour(index.and_then(|i| i.checked_sub(1))),
             next: neighbour(index.map(|i| i + 1)),
+            extra: &entry.meta.extra,
         })
     }
 }
@@ -705,6 +764,7 @@ fn site_context<'a>(site: &Site, input: &'a RenderInput) -> SiteContext<'a> {
         },
         stylesheet: input.stylesheet_url,
         nav: root.subsections.iter().map(|&id| link(&site.sections[id].entry)).collect(),
+        extra: &input.config.extra,
         root_pages: root.pages.iter().map(|&id| link(&site.pages[id].entry)).collect(),
         answers_url: if has_answers_template(input.tera) && !journal_collections(site).is_empty() {
             answers_url(&config.language_base_path(&language.code))

@@ -95,6 +95,10 @@ pub fn inputs_fingerprint(config: &Config, sources: &Sources) -> u64 {
     for text in &sources.texts {
         (&text.language, &text.text).hash(&mut hasher);
     }
+    // Pages show images by their content's hash (`images`): a changed
+    // image changes the pages.
+    sources.statics.hash(&mut hasher);
+    sources.beside.hash(&mut hasher);
     // Config has no Hash; its Debug text lists every setting.
     format!("{config:?}").hash(&mut hasher);
     hasher.finish()

@@ -3,9 +3,10 @@
 //!
 //! 1. `load_config`, `discover` and `render_output`, as `build` runs them:
 //!    their diagnostics (warnings included) are reported, not thrown.
-//! 2. Per page (`reading`, `images`, `review`): reading level (English
-//!    sites only), image alt text and files, and how recent the clinical
-//!    review is.
+//! 2. Per page (`reading`, `review`): reading level (English sites only)
+//!    and how recent the clinical review is. Image alt text and files are
+//!    checked by the build itself (`images`, issue #15), so they come with
+//!    step 1.
 //! 3. Per site (`contrast`): brand colours against the default theme. The
 //!    build itself runs this rule (issue #6), so its errors come with step 1.
 //! 4. `links`: links to other websites are listed, and visited only when
@@ -17,14 +18,13 @@
 
 pub mod contrast;
 pub mod html;
-pub mod images;
 pub mod links;
 pub mod prose;
 pub mod reading;
 pub mod report;
 pub mod review;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -35,7 +35,6 @@ use crate::diagnostic::{Diagnostic, sort_diagnostics};
 use crate::discover::{SourceFile, discover};
 use crate::error::BuildError;
 use crate::frontmatter::{ParsedDoc, parse_document};
-use crate::model::url_of;
 
 pub use report::{CheckReport, PageGrade, ReportFormat};
 pub use review::Date;
@@ -65,14 +64,13 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, BuildError> {
     };
     let sources = discover(&config)?;
     let content = sources.content.clone();
-    let statics: BTreeSet<String> = sources.statics.keys().cloned().collect();
     let mut diagnostics = match render_output(&config, sources) {
         Ok(built) => built.warnings,
         Err(BuildError::Content(diagnostics)) => diagnostics,
         Err(err) => return Err(err),
     };
 
-    let context = PageContext { config: &config, statics: &statics, today };
+    let context = PageContext { config: &config, today };
     let checked: Vec<PageFindings> = content
         .par_iter()
         .filter_map(|file| {
@@ -101,7 +99,6 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, BuildError> {
 /// What every page check needs to know about the site.
 struct PageContext<'a> {
     config: &'a Config,
-    statics: &'a BTreeSet<String>,
     today: Date,
 }
 
@@ -118,13 +115,9 @@ fn check_page(file: &SourceFile, doc: &ParsedDoc, context: &PageContext) -> Page
     // A translation (`gather.es.md`) is in its language and published
     // under it (`/es/prepare/gather/`).
     let declared: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-    let (language, page_url) = match crate::i18n::translation_suffix(&doc.content_path, &declared) {
-        Some((original, code)) => {
-            let mut original_doc = doc.clone();
-            original_doc.content_path = original;
-            (code, url_of(&original_doc, &config.language_base_path(code)))
-        }
-        None => (config.language.as_str(), url_of(doc, &config.base_path)),
+    let language = match crate::i18n::translation_suffix(&doc.content_path, &declared) {
+        Some((_, code)) => code,
+        None => config.language.as_str(),
     };
     // Flesch-Kincaid is calibrated on English only.
     let (grade, reading_warning) = if language == "en" || language.starts_with("en-") {
@@ -132,13 +125,7 @@ fn check_page(file: &SourceFile, doc: &ParsedDoc, context: &PageContext) -> Page
     } else {
         (None, None)
     };
-    let image_context = images::ImageContext {
-        page_url: &page_url,
-        base_path: &context.config.base_path,
-        statics: context.statics,
-    };
-    let mut diagnostics = images::check_images(doc, &image_context);
-    diagnostics.extend(reading_warning);
+    let mut diagnostics: Vec<Diagnostic> = reading_warning.into_iter().collect();
     diagnostics.extend(review::check_review(doc, &file.text, context.today, settings));
     PageFindings {
         grade: PageGrade { path: doc.display_path.clone(), grade },

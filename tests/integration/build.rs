@@ -189,7 +189,7 @@ fn init_creates_a_site_that_builds_without_warnings() {
 fn the_example_site_builds_without_warnings() {
     let site = SiteTest { dir: tempfile::tempdir().unwrap() };
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for part in ["site.toml", "content", "static", "themes"] {
+    for part in ["site.toml", "content", "static", "themes", "templates"] {
         let from = repo.join(part);
         if from.is_dir() {
             copy_tree(&from, &site.root().join(part));
@@ -201,4 +201,89 @@ fn the_example_site_builds_without_warnings() {
     assert!(run.success, "{}", run.stderr);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     assert!(site.public().join("prepare/gather/index.html").exists());
+}
+
+#[test]
+fn site_shortcodes_are_drawn_by_their_template() {
+    let site = SiteTest::fixture("shortcodes");
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
+    let main = site.main_of("contacts/index.html");
+    assert!(
+        main.contains(
+            "<strong>Night nurse</strong><br><a href=tel:+15550199>+1 555 0199</a> (after 6 pm)"
+        ),
+        "{main}"
+    );
+    // `note=false` leaves the optional part out; no marker is left behind.
+    assert!(main.contains("+1 555 0100</a></div>"), "{main}");
+    assert!(!main.contains("carebook-shortcode") && !main.contains("{{"), "{main}");
+}
+
+#[test]
+fn extra_tables_reach_templates_as_written() {
+    let site = SiteTest::fixture("extra");
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
+    let main = site.main_of("team/index.html");
+    assert!(main.contains("Open Mon-Fri 9-5"), "{main}");
+    assert!(main.contains("Led by Dr Rivera"), "{main}");
+    assert!(
+        main.contains("<li>Ana<li>Ben</ul>") || main.contains("<li>Ana</li><li>Ben</li>"),
+        "{main}"
+    );
+    // Only [extra] takes keys carebook does not know.
+    site.write("content/team.md", "+++\ntitle = \"T\"\nauthor = \"x\"\n+++\n");
+    let run = site.build();
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr.contains("content/team.md:3:1: error: unknown key `author`"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The `href` of the pager link with `rel` (`prev`, `next`) on a built page.
+fn pager_link(site: &SiteTest, page: &str, rel: &str) -> Option<String> {
+    let html = site.read_output(page);
+    let at = html.find(&format!("rel={rel}"))?;
+    let tag_start = html[..at].rfind("<a ")?;
+    let tag = &html[tag_start..at];
+    let href = tag.split("href=").nth(1)?;
+    Some(href.trim_matches(|c| c == '"' || c == ' ').to_string())
+}
+
+#[test]
+fn previous_and_next_lead_across_sections_in_reading_order() {
+    let site = SiteTest::fixture("base");
+    let page = |path: &str, title: &str, weight: u32| {
+        let front = format!(
+            "+++\ntitle = \"{title}\"\ndescription = \"{title}.\"\nweight = {weight}\n+++\nText.\n"
+        );
+        site.write(path, &front);
+    };
+    page("content/before/_index.md", "Before", 1);
+    page("content/before/pain.md", "Pain", 1);
+    page("content/before/home.md", "Home ready", 2);
+    page("content/after/_index.md", "After", 2);
+    page("content/after/walking.md", "Walking", 1);
+    page("content/contacts.md", "Contacts", 1);
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
+    // The last page of "Before" leads on to the first of "After", and the
+    // last section's last page to the home page's own pages.
+    assert_eq!(
+        pager_link(&site, "before/home/index.html", "next").as_deref(),
+        Some("/after/walking/")
+    );
+    assert_eq!(
+        pager_link(&site, "after/walking/index.html", "prev").as_deref(),
+        Some("/before/home/")
+    );
+    assert_eq!(
+        pager_link(&site, "after/walking/index.html", "next").as_deref(),
+        Some("/contacts/")
+    );
+    assert_eq!(pager_link(&site, "before/pain/index.html", "prev"), None);
+    assert_eq!(pager_link(&site, "contacts/index.html", "next"), None);
 }

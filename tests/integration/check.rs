@@ -76,7 +76,7 @@ fn image_without_alt_text_is_an_error_at_the_image() {
     assert_eq!(run.code, Some(1), "{}", run.stdout);
     assert_prints(
         &run,
-        "content/photos.md:8:1: error: this image has no alt text\n  hint: describe what the image shows",
+        "content/photos.md:8:1: error: this image has no alt text, and alt text is mandatory\n  hint: describe what the image shows",
     );
 }
 
@@ -213,7 +213,7 @@ fn json_output_parses_and_has_the_counts() {
     assert_eq!(first["severity"], "error");
     assert_eq!(first["path"], "content/photos.md");
     assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(8), Some(1)));
-    assert_eq!(first["message"], "this image has no alt text");
+    assert_eq!(first["message"], "this image has no alt text, and alt text is mandatory");
     assert!(first["hint"].is_string());
     let pages: Vec<&str> =
         json["pages"].as_array().unwrap().iter().map(|p| p["path"].as_str().unwrap()).collect();

@@ -65,6 +65,13 @@ invalid_fixtures! {
     print_paper => "print-paper",
     translation_ids => "translation-ids",
     translation_undeclared => "translation-undeclared",
+    image_from_static => "image-from-static",
+    image_missing => "image-missing",
+    image_no_alt => "image-no-alt",
+    image_beside_missing => "image-beside-missing",
+    shortcode_site_argument => "shortcode-site-argument",
+    shortcode_missing_argument => "shortcode-missing-argument",
+    shortcode_inline => "shortcode-inline",
 }
 
 #[test]

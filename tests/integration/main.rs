@@ -9,6 +9,7 @@ mod diagnostics;
 mod fuzz_regressions;
 mod hostile;
 mod i18n;
+mod images;
 mod preview_memo;
 mod search;
 mod security;
