@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs every carebook test: the Rust tests (`cargo test`), then the browser tests
 # (`node --test tests/browser/`, which build the example site with the debug binary
-# and drive Debian's Chromium through playwright-core), then Lighthouse on the
+# and drive Debian's Chromium through playwright-core, and the patient-critical
+# scenarios in Chromium, Firefox ESR and WebKitGTK too: tests/browser/engines.mjs), then Lighthouse on the
 # example site (scripts/lighthouse.mjs).
 #
-# On a fresh Debian machine as root it installs what is missing: chromium,
+# On a fresh Debian machine as root it installs what is missing with apt-get:
+# the three browser engines (chromium; firefox-esr; webkit2gtk-driver, which
+# brings WebKitGTK's MiniBrowser, with xvfb and xauth for its display),
 # poppler-utils (pdftotext, for the print test) and a Java runtime (the Nu Html
-# Checker), with apt-get; the npm test tools with `npm ci --ignore-scripts`
+# Checker); the npm test tools with `npm ci --ignore-scripts`
 # (vnu-jar's postinstall would download a Java runtime of its own, which we do not want).
 #
 # Usage: bash scripts/test.sh
@@ -20,8 +23,15 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # --- System packages -----------------------------------------------------------
 chromium_path="${CHROMIUM:-/usr/bin/chromium}"
+firefox_path="${FIREFOX:-/usr/bin/firefox-esr}"
+webkit_driver_path="${WEBKIT_DRIVER:-/usr/bin/WebKitWebDriver}"
+minibrowser_path="${MINIBROWSER:-/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser}"
 missing=()
 [ -x "$chromium_path" ] || missing+=(chromium)
+[ -x "$firefox_path" ] || missing+=(firefox-esr)
+{ [ -x "$webkit_driver_path" ] && [ -x "$minibrowser_path" ]; } || missing+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
+command -v xauth >/dev/null 2>&1 || missing+=(xauth)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -33,6 +43,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get -o DPkg::Lock::Timeout=300 update
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y "${missing[@]}"
 fi
+
+# For the log: which engines this run tests (each engines-<name>.test.mjs prints it too).
+step "Engines: $("$chromium_path" --version 2>/dev/null | head -n1); $("$firefox_path" --version 2>/dev/null | head -n1); WebKitGTK $(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 2>/dev/null || echo '?')"
 
 # --- Node.js test tools --------------------------------------------------------
 command -v node >/dev/null 2>&1 || die "node (20 or later) is needed for the browser tests"

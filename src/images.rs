@@ -277,8 +277,8 @@ pub struct ImageCatalog {
     beside: BTreeSet<String>,
     statics: BTreeSet<String>,
     base_path: String,
-    /// Output paths the service worker does not keep: resized copies wider
-    /// than a phone needs.
+    /// Output paths the service worker does not keep: the originals of
+    /// resized images (pages show the copies; the original is there for links).
     pub not_precached: BTreeSet<String>,
 }
 
@@ -353,12 +353,11 @@ pub fn publish_images(options: &PublishOptions) -> (ImageCatalog, OutputSet, Vec
                     .or_else(|| copies.last().map(|(w, _, _)| *w))
                     .unwrap_or(size.0);
                 let mut widths = Vec::new();
+                // Every copy is kept for offline use: the browser picks one by
+                // the screen's width and density, and a copy it picks offline
+                // that is not on the device would be a broken picture.
                 for (width, path, bytes) in copies {
-                    if width == phone {
-                        catalog.not_precached.remove(&path);
-                    } else {
-                        catalog.not_precached.insert(path.clone());
-                    }
+                    catalog.not_precached.remove(&path);
                     widths.push((width, format!("{}{path}", files.base_path)));
                     output.insert(path, bytes);
                 }
@@ -782,11 +781,16 @@ mod tests {
     #[test]
     fn rasters_are_resized_cached_and_rewritten() {
         let cache = tempfile::tempdir().unwrap();
-        let statics: BTreeMap<String, Vec<u8>> = [("room.png".to_string(), png(1200, 600))].into();
-        let beside: BTreeMap<String, Vec<u8>> = [("a/plan.png".to_string(), png(400, 200))].into();
-        let used =
-            [ImageSource::Static("room.png".into()), ImageSource::Beside("a/plan.png".into())]
+        let statics: BTreeMap<String, Vec<u8>> =
+            [("room.png".to_string(), png(1200, 600)), ("wide.png".to_string(), png(2000, 20))]
                 .into();
+        let beside: BTreeMap<String, Vec<u8>> = [("a/plan.png".to_string(), png(400, 200))].into();
+        let used = [
+            ImageSource::Static("room.png".into()),
+            ImageSource::Static("wide.png".into()),
+            ImageSource::Beside("a/plan.png".into()),
+        ]
+        .into();
         let options = PublishOptions {
             files: ImageFiles { statics: &statics, beside: &beside, base_path: "/" },
             used: &used,
@@ -798,11 +802,13 @@ mod tests {
         let widths: Vec<u32> = room.widths.iter().map(|(w, _)| *w).collect();
         assert_eq!(widths, [480, 960, 1200]);
         assert!(room.url.ends_with("-960.png"), "{room:?}");
-        assert_eq!(std::fs::read_dir(cache.path()).unwrap().count(), 2);
-        // room.png itself (1200 wide) and its 480 copy; plan.png is the
-        // phone size itself.
-        let kept: Vec<&str> = catalog.not_precached.iter().map(String::as_str).collect();
-        assert_eq!(kept, [room.widths[0].1.trim_start_matches('/'), "room.png"]);
+        // room.png's 480 and 960 copies, wide.png's 480, 960 and 1440.
+        assert_eq!(std::fs::read_dir(cache.path()).unwrap().count(), 5);
+        // Every copy a page can pick is kept offline (room.png is its own
+        // 1200 copy, plan.png its only one); wide.png, wider than any copy,
+        // is published for links alone.
+        let not_kept: Vec<&str> = catalog.not_precached.iter().map(String::as_str).collect();
+        assert_eq!(not_kept, ["wide.png"]);
         let small =
             image::load_from_memory(&output[room.widths[0].1.trim_start_matches('/')]).unwrap();
         assert_eq!((small.width(), small.height()), (480, 240));

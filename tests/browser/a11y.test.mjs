@@ -47,6 +47,7 @@ import {
   startServer,
   withPage,
 } from './harness.mjs';
+import { waitForRecord } from './checklist-helpers.mjs';
 import { JOURNALS, waitForStored } from './journal-helpers.mjs';
 
 const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures');
@@ -408,6 +409,11 @@ test('a checklist, ticked with the keyboard alone, keeps its ticks after a reloa
       await page.keyboard.press('Space');
     }
     await page.waitForFunction((n) => document.querySelector('[data-checklist-status]')?.textContent.startsWith(`${n} of ${n}`), count);
+    // The status is painted at the key press; the saves land after it, one by one.
+    const id = await page.locator('form[data-checklist]').first().getAttribute('data-checklist');
+    await waitForRecord(page, '/', `checklist:${id}`, (r) => Object.values(r?.items || {}).filter((i) => i.checked).length === count, {
+      timeout: 30_000,
+    });
     // Clear all, then change one's mind: the confirmation is reached and left with the keyboard.
     await tabUntil(page, () => document.activeElement?.dataset.action === 'clear', 'the "Clear all" button');
     await page.keyboard.press('Enter');

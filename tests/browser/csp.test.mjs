@@ -108,6 +108,9 @@ test('the _headers file carries the same policy, plus frame-ancestors', async ()
   assert.match(text, /^ {2}Permissions-Policy: .*camera=\(\).*microphone=\(\)/m);
 });
 
+const ONE_PIXEL_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
 test('inline script, inline handlers and style attributes from raw HTML are blocked', async () => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'carebook-csp-fixture-'));
   let fixture;
@@ -126,10 +129,14 @@ test('inline script, inline handlers and style attributes from raw HTML are bloc
         '',
         '<p id="styled" style="color: rgb(255, 0, 0)">Styled inline.</p>',
         '',
-        '<p><img id="handler" src="missing.png" alt="A picture" onerror="window.__handlerRan = true"></p>',
+        '<p><img id="handler" src="/dot.png" alt="A picture" onload="window.__handlerRan = true"></p>',
         '',
       ].join('\n'),
     );
+    // A real image (a 1x1 PNG): its load event is what the handler would run on.
+    // (A missing image would stop the build.)
+    await fs.mkdir(path.join(root, 'static'), { recursive: true });
+    await fs.writeFile(path.join(root, 'static', 'dot.png'), Buffer.from(ONE_PIXEL_PNG, 'base64'));
     fixture = await buildSite(root);
     fixtureServer = await startServer(fixture.outDir);
     const session = await openPage(browser);
@@ -138,6 +145,8 @@ test('inline script, inline handlers and style attributes from raw HTML are bloc
       await page.addInitScript(recordViolations);
       await page.goto(fixtureServer.url('/raw/'), { waitUntil: 'load' });
       await page.waitForLoadState('networkidle');
+      // The picture loaded, so its onload handler had its chance to run.
+      assert.equal(await page.locator('#handler').evaluate((img) => img.complete && img.naturalWidth), 1, 'the picture did not load');
       const ran = await page.evaluate(() => ({ inline: window.__inlineRan, handler: window.__handlerRan }));
       assert.deepEqual(ran, { inline: undefined, handler: undefined }, 'inline code ran despite the policy');
       const colour = await page.locator('#styled').evaluate((el) => getComputedStyle(el).color);

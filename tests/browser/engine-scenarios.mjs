@@ -70,7 +70,7 @@ const fieldValue = (selector) => document.querySelector(selector)?.value;
 /** Whether some entry of the fixture's journal stores `text` for prompt `id`. */
 const isStored = async ({ id, text }) => {
   const { openStore } = await import('/js/storage.js');
-  const record = await (await openStore()).read('journal:journal');
+  const record = await (await openStore()).read('journal:diary');
   return (record?.entries || []).some((e) => e.answers?.[id]?.value === text);
 };
 const visible = (selector) => {
@@ -98,7 +98,7 @@ export function defineScenarios(engineName) {
     assert.equal(status, 0, `carebook build failed:\n${stderr}`);
   };
   const openJournal = async (t = tab) => {
-    await t.goto(url('/journal/'));
+    await t.goto(url('/diary/'));
     await waitUntil(t, journalReady, undefined, { what: 'the journal to load' });
   };
   /**
@@ -317,7 +317,7 @@ export function defineScenarios(engineName) {
     const gap = await typeAndLeave('#p-word', ' and sealed');
     const plain = await tab.evaluate(() => Object.keys(localStorage).filter((k) => /and sealed|Kept after/.test(localStorage.getItem(k))));
     assert.deepEqual(plain, [], 'journal words in plain text in localStorage while locked');
-    await tab.goto(url('/journal/'));
+    await tab.goto(url('/diary/'));
     await unlock();
     assert.equal(await tab.evaluate(fieldValue, '#p-word'), 'Gone? and sealed', `typed ${gap} ms before leaving`);
   });

@@ -43,6 +43,22 @@ const scrollIntoView = (selector) => {
   return true;
 };
 
+/**
+ * Scrolls a text field into view, focuses it and puts the caret after its
+ * text, as a patient does by tapping at the end of what they wrote (a value
+ * filled in by script, as after an unlock, otherwise leaves the caret at 0 in
+ * some engines, and the words would go in front).
+ */
+const focusAtEnd = (selector) => {
+  const element = document.querySelector(selector);
+  if (!element) throw new Error(`no element matches ${selector}`);
+  element.scrollIntoView({ block: 'center', behavior: 'instant' });
+  element.focus();
+  const end = element.value.length;
+  element.setSelectionRange(end, end);
+  return true;
+};
+
 /** Launches the named engine: 'chromium', 'firefox' or 'webkit'. */
 export async function launchEngine(name) {
   const launch = { chromium: launchChromium, firefox: launchFirefox, webkit: launchWebKit }[name];
@@ -71,8 +87,8 @@ async function launchChromium() {
         reload: () => page.reload({ waitUntil: 'load' }),
         evaluate: (fn, arg) => page.evaluate(fn, arg),
         async type(selector, text) {
-          await page.evaluate(scrollIntoView, selector);
-          await page.locator(selector).pressSequentially(text);
+          await page.evaluate(focusAtEnd, selector);
+          await page.keyboard.type(text);
         },
         async click(selector) {
           await page.evaluate(scrollIntoView, selector);
@@ -122,8 +138,8 @@ async function launchFirefox() {
         reload: () => page.reload({ waitUntil: 'load' }),
         evaluate: (fn, arg) => page.evaluate(fn, arg),
         async type(selector, text) {
-          await page.evaluate(scrollIntoView, selector);
-          await page.type(selector, text);
+          await page.evaluate(focusAtEnd, selector);
+          await page.keyboard.type(text);
         },
         async click(selector) {
           await page.evaluate(scrollIntoView, selector);
@@ -279,7 +295,11 @@ async function launchWebKit() {
         goto: (url) => driver.get(url),
         reload: () => driver.navigate().refresh(),
         evaluate,
-        type: async (selector, text) => (await element(selector)).sendKeys(text),
+        async type(selector, text) {
+          // Focused first: sendKeys leaves the caret of the active element where it is.
+          await evaluate(focusAtEnd, selector);
+          await driver.findElement(By.css(selector)).sendKeys(text);
+        },
         click: async (selector) => (await element(selector)).click(),
         setFile: async (selector, file) => (await driver.findElement(By.css(selector))).sendKeys(file),
         // WebKitWebDriver has no console-log endpoint: the page's own recorder is the only witness.
