@@ -74,12 +74,22 @@ fn rasters_get_widths_never_upscaled_with_their_size() {
 }
 
 #[test]
-fn only_the_phone_size_is_precached_and_resized_files_are_cached() {
+fn every_copy_but_no_original_too_wide_is_precached_and_resized_files_are_cached() {
     let site = SiteTest::fixture("bundles");
     assert!(site.build().success);
     let worker = site.read_output("sw.js");
-    assert!(worker.contains("-960.png"), "the phone size is kept offline");
-    assert!(!worker.contains("-1440.png") && !worker.contains("-480.png"), "{worker}");
+    // The browser picks a copy by the screen: offline, it must be there.
+    for copy in ["-480.png", "-960.png", "-1440.png", "-480.jpg"] {
+        assert!(worker.contains(copy), "{copy} is not kept offline");
+    }
+    // path.png is 1600 wide: no page shows the original, which is for links.
+    let folder = site.public().join("before/getting-ready");
+    let original = fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .find(|name| name.starts_with("path.") && !name.contains('-'))
+        .expect("the original is published");
+    assert!(!worker.contains(&original), "{original} is precached");
     let cache = site.root().join(".carebook-cache/images");
     let cached = fs::read_dir(&cache).unwrap().count();
     assert_eq!(cached, 4, "480/960/1440 of the PNG and 480 of the JPEG");
