@@ -304,6 +304,8 @@ export function defineScenarios(engineName) {
 
   lockStep('the journal lock: set a passphrase, lock, unlock: the text is readable', async () => {
     await openJournal();
+    // lock.js is loaded after the journal, and shows its form once wired.
+    await waitUntil(tab, visible, '#cb-lock-new', { what: 'the lock form' });
     await tab.type('#cb-lock-new', PASSPHRASE);
     await tab.type('#cb-lock-again', PASSPHRASE);
     await tab.click('form[data-lock-form] button:not([type="button"])');

@@ -54,6 +54,8 @@ const focusAtEnd = (selector) => {
   if (!element) throw new Error(`no element matches ${selector}`);
   element.scrollIntoView({ block: 'center', behavior: 'instant' });
   element.focus();
+  // Hidden, or not yet shown by its script: typing would go elsewhere.
+  if (document.activeElement !== element) throw new Error(`${selector} cannot take the focus (hidden?)`);
   const end = element.value.length;
   element.setSelectionRange(end, end);
   return true;
