@@ -72,6 +72,8 @@ invalid_fixtures! {
     shortcode_site_argument => "shortcode-site-argument",
     shortcode_missing_argument => "shortcode-missing-argument",
     shortcode_inline => "shortcode-inline",
+    reserved_offline => "reserved-offline",
+    reserved_slug => "reserved-slug",
 }
 
 #[test]
