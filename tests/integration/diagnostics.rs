@@ -74,6 +74,8 @@ invalid_fixtures! {
     shortcode_inline => "shortcode-inline",
     reserved_offline => "reserved-offline",
     reserved_slug => "reserved-slug",
+    name_collision => "name-collision",
+    link_suggests_other_folder => "link-suggests-other-folder",
 }
 
 #[test]
@@ -178,4 +180,40 @@ fn links_to_drafts_are_broken_links() {
     assert_eq!(run.code, Some(1));
     assert!(run.stderr.contains("content/a.md:5:1: error: the link b.md"), "{}", run.stderr);
     assert!(site.run(&["build", "--drafts"]).success);
+}
+
+/// Issue #16 item 8: a second `<h1>` and a skipped level are warnings at
+/// their line; the page is still published.
+#[test]
+fn a_second_h1_and_a_skipped_heading_level_are_warnings() {
+    let site = SiteTest::fixture("base");
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"A\"\ndescription = \"A page.\"\n+++\n# Again\n\n## Two\n\n#### Four\n",
+    );
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.stderr.contains("content/a.md:5:1: warning: a # heading makes a second <h1>: the page's title is already its <h1>\n  hint: start the page's headings at ##"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/a.md:9:1: warning: this heading skips from level 2 to level 4\n  hint: write it as ### (level 3)"), "{}", run.stderr);
+    assert!(run.stderr.contains("with 2 warning(s)"), "{}", run.stderr);
+}
+
+/// Issue #16 item 10: addresses are slugs of file names, and a link may
+/// write a space as `%20`.
+#[test]
+fn file_names_become_lower_case_addresses_and_percent_encoded_links_resolve() {
+    let site = SiteTest::fixture("base");
+    site.write(
+        "content/Before Surgery/_index.md",
+        "+++\ntitle = \"Before\"\ndescription = \"B.\"\n+++\nSee [my page](My%20Page.md).\n",
+    );
+    site.write(
+        "content/Before Surgery/My Page.md",
+        "+++\ntitle = \"Mine\"\ndescription = \"M.\"\n+++\nText.\n",
+    );
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
+    let main = site.main_of("before-surgery/index.html");
+    assert!(main.contains("href=/before-surgery/my-page/"), "{main}");
+    site.read_output("before-surgery/my-page/index.html");
 }
