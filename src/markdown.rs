@@ -223,6 +223,9 @@ fn render_body(
     };
     let mut heading: Option<(Event, Vec<Event>, usize)> = None;
     let mut depth = 0usize;
+    // Lists and quotes, the levels an author sees (a bullet level is two
+    // elements, `<ul>` and `<li>`), for the message when `depth` is too much.
+    let mut levels = 0usize;
     let mut raw_html = RawHtmlChecker::default();
     let mut parser = Parser::new_ext(body, markdown_options()).into_offset_iter();
     // Events go straight to the HTML writer as they are made, so memory
@@ -238,12 +241,19 @@ fn render_body(
             }
             let (event, range) = parser.next()?;
             match &event {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => depth = depth.saturating_sub(1),
+                Event::Start(tag) => {
+                    depth += 1;
+                    levels += usize::from(matches!(tag, Tag::List(_) | Tag::BlockQuote(_)));
+                }
+                Event::End(end) => {
+                    depth = depth.saturating_sub(1);
+                    let level = matches!(end, TagEnd::List(_) | TagEnd::BlockQuote(_));
+                    levels = levels.saturating_sub(usize::from(level));
+                }
                 _ => {}
             }
             if depth > MAX_NESTING {
-                state.rendered.diagnostics.push(too_deep(&state, range.start));
+                state.rendered.diagnostics.push(too_deep(&state, range.start, levels));
                 return None;
             }
             feed_raw_html(&mut raw_html, &event, range.start);
@@ -351,12 +361,14 @@ fn check_outline(outline: &[(u8, Position)], path: &std::path::Path) -> Vec<Diag
 /// stack of the HTML minifier and of browsers, so they are an error.
 pub const MAX_NESTING: usize = 100;
 
-fn too_deep(state: &RenderState, offset: usize) -> Diagnostic {
+/// Says how deep the author's lists and quotes are (issue #16 item 11: 51
+/// levels of bullets were called "more than 100 levels", counting elements).
+fn too_deep(state: &RenderState, offset: usize, levels: usize) -> Diagnostic {
     Diagnostic::error(
         &state.doc.display_path,
         state.lines.position(offset),
         format!(
-            "lists, quotes or other elements are nested more than {MAX_NESTING} levels deep here"
+            "lists or quotes are nested {levels} levels deep here, more than a page can hold (about 50 levels of bullets, or {MAX_NESTING} of quotes)"
         ),
     )
     .with_hint("flatten the structure: split it into headings and shorter lists")
@@ -993,6 +1005,10 @@ mod tests {
         assert!(rendered.diagnostics[0].message.contains("nested"));
         let fine = render_markdown(&doc("a.md", &"> ".repeat(20)), &routes());
         assert!(fine.diagnostics.is_empty());
+        let bullets: String = (0..51).map(|i| format!("{}- x\n", "  ".repeat(i))).collect();
+        let rendered = render_markdown(&doc("a.md", &bullets), &routes());
+        let message = &rendered.diagnostics[0].message;
+        assert!(message.starts_with("lists or quotes are nested 51 levels deep here"), "{message}");
     }
 
     #[test]
