@@ -54,7 +54,7 @@ use crate::search::{
 use crate::security::add_headers_file;
 use crate::shortcodes::{Shortcodes, render_shortcodes};
 use crate::sitemap::{render_robots, render_sitemap};
-use crate::validate::{check_translations, validate_site};
+use crate::validate::{check_reserved_addresses, check_translations, validate_site};
 
 /// What `carebook build` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -348,6 +348,12 @@ fn build_language(
     let base_path = config.language_base_path(tree.code);
     let (mut routes, route_diagnostics) = assign_routes(&docs, &base_path);
     diagnostics.extend(route_diagnostics);
+    diagnostics.extend(check_reserved_addresses(
+        &docs,
+        &routes,
+        (&config.base_path, &base_path),
+        statics,
+    ));
     // A file whose front matter failed to parse still exists: links to it
     // are not reported as broken on top of its own error.
     for path in tree.unparsed {

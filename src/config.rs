@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Position, from_toml_error};
+use crate::diagnostic::{Diagnostic, Position, from_toml_errors};
 use crate::error::BuildError;
 
 /// The file name of a site's configuration.
@@ -260,13 +260,18 @@ fn default_safety_title() -> String {
 /// Reads and validates `<root>/site.toml`.
 pub fn load_config(root: &Path, overrides: &ConfigOverrides) -> Result<Config, BuildError> {
     let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             return Err(BuildError::MissingConfig { root: root.to_path_buf() });
         }
         Err(source) => return Err(BuildError::Read { path, source }),
     };
+    // Reported like a content file's, with the line and column of the
+    // first byte that is not UTF-8 (issue #15).
+    let text = String::from_utf8(bytes).map_err(|err| {
+        BuildError::Content(vec![crate::discover::not_utf8(Path::new(CONFIG_FILE), err.as_bytes())])
+    })?;
     parse_config(root, &text, overrides).map_err(BuildError::Content)
 }
 
@@ -278,7 +283,7 @@ pub fn parse_config(
 ) -> Result<Config, Vec<Diagnostic>> {
     let file = Path::new(CONFIG_FILE);
     let raw: RawConfig =
-        toml::from_str(text).map_err(|err| vec![from_toml_error(file, text, 1, &err)])?;
+        toml::from_str(text).map_err(|err| from_toml_errors(file, text, 1, &err))?;
     let mut diagnostics = Vec::new();
     let position_of = |span: std::ops::Range<usize>| Position::of_offset(text, span.start);
 

@@ -112,6 +112,11 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// `1 error`, `2 errors`: a count with its noun.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 /// Sorts diagnostics by file, then position, then message, so output is
 /// stable across runs and parallel stages.
 pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
@@ -183,16 +188,57 @@ pub fn from_toml_error(
     let message = err.message().trim().to_string();
     if let Some((wrong, expected)) = parse_unknown_field(&message) {
         let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
-        let diagnostic = Diagnostic::error(path, position, format!("unknown key `{wrong}`"));
-        return match nearest_name(&wrong, &expected) {
-            Some(name) => diagnostic.with_hint(format!("did you mean `{name}`?")),
-            None => {
-                diagnostic.with_hint(format!("the keys allowed here are: {}", expected.join(", ")))
-            }
-        };
+        return unknown_key(path, position, &wrong, &expected);
+    }
+    let offset = err.span().map_or(0, |span| span.start);
+    if let Some((plain, hint)) = crate::toml_errors::explain(&message, block, offset, first_line) {
+        return Diagnostic::error(path, position, plain).with_hint(hint);
     }
     Diagnostic::error(path, position, message)
         .with_hint("check the TOML syntax: text values need \"quotes\", dates look like 2026-11-01")
+}
+
+/// [`from_toml_error`], but an unknown key is reported with every other
+/// unknown key of the same table (issue #16 item 11: serde stops at the
+/// first, so an author fixed one key per build). Only the top-level table
+/// is scanned, which is where front matter's keys are.
+pub fn from_toml_errors(
+    path: &Path,
+    block: &str,
+    first_line: usize,
+    err: &toml::de::Error,
+) -> Vec<Diagnostic> {
+    let first = from_toml_error(path, block, first_line, err);
+    let Some((wrong, expected)) = parse_unknown_field(err.message().trim()) else {
+        return vec![first];
+    };
+    let Ok(table) = toml::de::DeTable::parse(block) else { return vec![first] };
+    let keys: Vec<_> = table.get_ref().keys().collect();
+    // The key serde stopped at must be one of these (by place, not only by
+    // name: `[clinic]` may hold a `title` too), or the table is another.
+    let at = err.span().map(|span| span.start);
+    if !keys.iter().any(|key| key.get_ref().as_ref() == wrong && Some(key.span().start) == at) {
+        return vec![first];
+    }
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    let mut keys = keys;
+    keys.sort_by_key(|key| key.span().start);
+    keys.into_iter()
+        .filter(|key| !expected.contains(&key.get_ref().as_ref()))
+        .map(|key| {
+            let position =
+                Position::of_offset(block, key.span().start).shifted_by_lines(first_line);
+            unknown_key(path, position, key.get_ref(), &expected)
+        })
+        .collect()
+}
+
+fn unknown_key(path: &Path, position: Position, wrong: &str, expected: &[&str]) -> Diagnostic {
+    let diagnostic = Diagnostic::error(path, position, format!("unknown key `{wrong}`"));
+    match nearest_name(wrong, expected) {
+        Some(name) => diagnostic.with_hint(format!("did you mean `{name}`?")),
+        None => diagnostic.with_hint(format!("the keys allowed here are: {}", expected.join(", "))),
+    }
 }
 
 /// Reads serde's "unknown field `x`, expected one of `a`, `b`" message.
@@ -223,6 +269,34 @@ mod toml_tests {
         assert_eq!(d.message, "unknown key `titel`");
         assert_eq!(d.position, Position::new(3, 1));
         assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn every_unknown_key_of_the_table_is_reported() {
+        let block = "titel = \"A\"\nweight = 1\ncolour = \"red\"\n";
+        let err = toml::from_str::<Sample>(block).unwrap_err();
+        let found: Vec<_> = from_toml_errors(Path::new("content/a.md"), block, 2, &err)
+            .into_iter()
+            .map(|d| (d.position.line, d.message))
+            .collect();
+        assert_eq!(found, [(2, "unknown key `titel`".into()), (4, "unknown key `colour`".into())]);
+    }
+
+    #[test]
+    fn an_unknown_key_in_a_nested_table_is_not_mistaken_for_the_top_level() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Outer {
+            title: String,
+            inner: Sample,
+        }
+        // `inner` is a top-level key too, but not the one in [inner].
+        let block = "title = \"A\"\n[inner]\ntitle = \"B\"\nweight = 1\ninner = 2\n";
+        let err = toml::from_str::<Outer>(block).unwrap_err();
+        let found = from_toml_errors(Path::new("site.toml"), block, 1, &err);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].position.line, found[0].message.as_str()), (5, "unknown key `inner`"));
     }
 
     #[test]

@@ -373,7 +373,7 @@ fn too_big(path: &Path, size: u64) -> Diagnostic {
 }
 
 /// Reports where the first byte that is not UTF-8 sits.
-fn not_utf8(path: &Path, bytes: &[u8]) -> Diagnostic {
+pub(crate) fn not_utf8(path: &Path, bytes: &[u8]) -> Diagnostic {
     let valid_up_to = std::str::from_utf8(bytes).err().map_or(bytes.len(), |e| e.valid_up_to());
     let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
     Diagnostic::error(path, Position::of_offset(valid, valid.len()), "this file is not UTF-8 text")

@@ -59,7 +59,7 @@ pub enum BuildError {
         #[source]
         source: notify::Error,
     },
-    #[error("the site has {} error(s)", count_errors(.0))]
+    #[error("the site has {}", crate::diagnostic::count(count_errors(.0), "error"))]
     Content(Vec<Diagnostic>),
 }
 

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use crate::diagnostic::{Diagnostic, Position, from_toml_error};
+use crate::diagnostic::{Diagnostic, Position, from_toml_errors};
 use crate::discover::SourceFile;
 
 /// The line that opens and closes front matter.
@@ -184,12 +184,7 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, (Position, String, St
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line_end = text.find('\n').unwrap_or(text.len());
     if text[..first_line_end].trim_end() != FENCE {
-        return Err((
-            Position::start(),
-            "the file does not start with front matter".into(),
-            "start the file with a line of +++, then title = \"...\", then another line of +++"
-                .into(),
-        ));
+        return Err(no_front_matter(text));
     }
     let front_start = (first_line_end + 1).min(text.len());
     let mut offset = front_start;
@@ -215,6 +210,35 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, (Position, String, St
     ))
 }
 
+/// Why a file does not start with `+++`, with a hint for the two usual
+/// reasons (issue #16 item 11): blank lines above it, or YAML front matter
+/// between `---` lines, as Jekyll, Hugo and many READMEs write it.
+fn no_front_matter(text: &str) -> (Position, String, String) {
+    let first = text.lines().position(|line| !line.trim().is_empty());
+    let first_text = first.and_then(|i| text.lines().nth(i)).unwrap_or_default().trim_end();
+    let message = "the file does not start with front matter".to_string();
+    match (first, first_text) {
+        (Some(i), FENCE) => (
+            Position::start(),
+            message,
+            format!(
+                "remove the {} before the first +++: it must be the file's first line",
+                if i == 1 { "blank line".to_string() } else { format!("{i} blank lines") }
+            ),
+        ),
+        (Some(i), "---") => (
+            Position::new(i + 1, 1),
+            "this file has YAML front matter (between --- lines); carebook reads TOML between +++ lines".to_string(),
+            "replace both --- lines with +++ and write each key as TOML: title: Knee care becomes title = \"Knee care\" (text in quotes)".to_string(),
+        ),
+        _ => (
+            Position::start(),
+            message,
+            "start the file with a line of +++, then title = \"...\", then another line of +++".to_string(),
+        ),
+    }
+}
+
 /// Reads one content file.
 pub fn parse_document(file: &SourceFile) -> Result<ParsedDoc, Vec<Diagnostic>> {
     let path = file.display_path.as_path();
@@ -230,7 +254,7 @@ pub fn parse_document(file: &SourceFile) -> Result<ParsedDoc, Vec<Diagnostic>> {
     };
     let block = split.front_matter;
     let first_line = split.front_matter_first_line;
-    let toml_error = |err: toml::de::Error| vec![from_toml_error(path, block, first_line, &err)];
+    let toml_error = |err: toml::de::Error| from_toml_errors(path, block, first_line, &err);
     let position_in_block = |span: std::ops::Range<usize>| {
         Position::of_offset(block, span.start).shifted_by_lines(first_line)
     };
@@ -324,6 +348,13 @@ impl RawCommon {
             diagnostics.push(
                 Diagnostic::error(path, Position::start(), "this page has no title")
                     .with_hint("add title = \"...\" between the +++ lines"),
+            );
+        } else if title.chars().all(is_invisible) {
+            // Issue #16 item 11: "\u200b" passed while "" was refused, and
+            // published a page with an empty heading, tab and link text.
+            diagnostics.push(
+                Diagnostic::error(path, Position::start(), "this page's title has only invisible characters (zero-width spaces or similar)")
+                    .with_hint("write the title in words: title = \"...\""),
             );
         }
         let mut date = |value: Option<Spanned<Datetime>>, key: &str| -> Option<String> {
@@ -449,6 +480,27 @@ fn checklist_settings(
     ChecklistSettings { repeat_days }
 }
 
+/// A character that shows nothing: white space, zero-width spaces and
+/// joiners, direction marks, the soft hyphen, the byte-order mark.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{00ad}'
+                | '\u{034f}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206f}'
+                | '\u{3164}'
+                | '\u{feff}'
+                | '\u{ffa0}'
+        )
+}
+
 fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()
         && !slug.starts_with('.')
@@ -561,6 +613,34 @@ mod tests {
         ))
         .unwrap_err();
         assert_eq!(errors[0].position, Position::new(5, 8));
+    }
+
+    #[test]
+    fn blank_lines_and_yaml_front_matter_get_their_own_hints() {
+        let (_, _, hint) = split_front_matter("\n\n+++\ntitle = \"A\"\n+++\n").unwrap_err();
+        assert_eq!(
+            hint,
+            "remove the 2 blank lines before the first +++: it must be the file's first line"
+        );
+        let (_, _, hint) = split_front_matter("\n+++\ntitle = \"A\"\n+++\n").unwrap_err();
+        assert!(hint.starts_with("remove the blank line before"), "{hint}");
+        let (position, message, hint) =
+            split_front_matter("---\ntitle: A\n---\nText\n").unwrap_err();
+        assert_eq!(position, Position::new(1, 1));
+        assert!(message.starts_with("this file has YAML front matter"), "{message}");
+        assert!(hint.starts_with("replace both --- lines with +++"), "{hint}");
+        let (_, message, _) = split_front_matter("# Hello\n").unwrap_err();
+        assert_eq!(message, "the file does not start with front matter");
+    }
+
+    #[test]
+    fn an_invisible_title_is_refused_like_an_empty_one() {
+        for title in ["\\u200b", " \\u200b\\u200d ", "\\ufeff\\u00a0"] {
+            let text = format!("+++\ntitle = \"{title}\"\n+++\n");
+            let errors = parse_document(&file("a.md", &text)).unwrap_err();
+            assert!(errors[0].message.contains("only invisible characters"), "{title}: {errors:?}");
+        }
+        assert!(parse_document(&file("a.md", "+++\ntitle = \"\\u200bA\"\n+++\n")).is_ok());
     }
 
     #[test]

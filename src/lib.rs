@@ -34,6 +34,7 @@ pub mod serve;
 pub mod shortcodes;
 pub mod sitemap;
 pub mod theme;
+pub mod toml_errors;
 pub mod validate;
 pub mod worksheets;
 

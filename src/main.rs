@@ -89,6 +89,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let is_build = matches!(cli.command, Command::Build { .. });
     let result = match cli.command {
         Command::Build { root, output, drafts, base_url } => {
             run_build(&BuildOptions { root, output, include_drafts: drafts, base_url })
@@ -110,6 +111,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("{}", err.report());
+            // After the problems, as the last word (issue #15): printed
+            // first, it scrolled away above them.
+            if is_build && matches!(err, BuildError::Content(_)) {
+                eprintln!("The previous website (if any) was left as it was.");
+            }
             ExitCode::from(1)
         }
     }
@@ -117,12 +123,7 @@ fn main() -> ExitCode {
 
 fn run_build(options: &BuildOptions) -> Result<(), BuildError> {
     let started = Instant::now();
-    let report = carebook::build(options).map_err(|err| {
-        if matches!(err, BuildError::Content(_)) {
-            eprintln!("The previous website (if any) was left as it was.");
-        }
-        err
-    })?;
+    let report = carebook::build(options)?;
     for warning in &report.warnings {
         eprintln!("{warning}");
     }
@@ -134,7 +135,7 @@ fn run_build(options: &BuildOptions) -> Result<(), BuildError> {
         started.elapsed().as_millis(),
         match report.warnings.len() {
             0 => String::new(),
-            n => format!(", with {n} warning(s)"),
+            n => format!(", with {}", carebook::diagnostic::count(n, "warning")),
         }
     );
     if report.html_bytes > 0 {

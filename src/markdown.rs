@@ -191,14 +191,14 @@ fn callout_kind(kind: pulldown_cmark::BlockQuoteKind) -> &'static str {
 
 /// Renders one document's body.
 pub fn render_markdown(doc: &ParsedDoc, routes: &RouteTable) -> RenderedDoc {
-    render_body(doc, &doc.body, routes, Vec::new(), Vec::new())
+    render_body(doc, &doc.body, routes, Vec::new(), Vec::new(), false)
 }
 
 /// Renders a guidance page or section body, whose lines may hold shortcodes.
 pub fn render_with_shortcodes(doc: &ParsedDoc, routes: &RouteTable) -> RenderedDoc {
     let expanded = expand_shortcodes(doc, routes);
     let mut rendered =
-        render_body(doc, &expanded.body, routes, expanded.embeds, expanded.diagnostics);
+        render_body(doc, &expanded.body, routes, expanded.embeds, expanded.diagnostics, true);
     rendered.shortcodes = expanded.calls;
     rendered
 }
@@ -209,13 +209,23 @@ fn render_body(
     routes: &RouteTable,
     embeds: Vec<Embed>,
     diagnostics: Vec<Diagnostic>,
+    whole_page: bool,
 ) -> RenderedDoc {
     let lines = LineIndex::new(body, doc.body_first_line);
     let rendered = RenderedDoc { embeds, diagnostics, ..RenderedDoc::default() };
-    let mut state =
-        RenderState { doc, routes, lines: &lines, rendered, next_suffix: HashMap::new() };
+    let mut state = RenderState {
+        doc,
+        routes,
+        lines: &lines,
+        rendered,
+        next_suffix: HashMap::new(),
+        outline: Vec::new(),
+    };
     let mut heading: Option<(Event, Vec<Event>, usize)> = None;
     let mut depth = 0usize;
+    // Lists and quotes, the levels an author sees (a bullet level is two
+    // elements, `<ul>` and `<li>`), for the message when `depth` is too much.
+    let mut levels = 0usize;
     let mut raw_html = RawHtmlChecker::default();
     let mut parser = Parser::new_ext(body, markdown_options()).into_offset_iter();
     // Events go straight to the HTML writer as they are made, so memory
@@ -231,12 +241,19 @@ fn render_body(
             }
             let (event, range) = parser.next()?;
             match &event {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => depth = depth.saturating_sub(1),
+                Event::Start(tag) => {
+                    depth += 1;
+                    levels += usize::from(matches!(tag, Tag::List(_) | Tag::BlockQuote(_)));
+                }
+                Event::End(end) => {
+                    depth = depth.saturating_sub(1);
+                    let level = matches!(end, TagEnd::List(_) | TagEnd::BlockQuote(_));
+                    levels = levels.saturating_sub(usize::from(level));
+                }
                 _ => {}
             }
             if depth > MAX_NESTING {
-                state.rendered.diagnostics.push(too_deep(&state, range.start));
+                state.rendered.diagnostics.push(too_deep(&state, range.start, levels));
                 return None;
             }
             feed_raw_html(&mut raw_html, &event, range.start);
@@ -268,6 +285,10 @@ fn render_body(
         );
     }
     state.rendered.anchors.extend(raw_html.anchors);
+    if whole_page {
+        let warnings = check_outline(&state.outline, &state.doc.display_path);
+        state.rendered.diagnostics.extend(warnings);
+    }
     let mut rendered = state.rendered;
     html.shrink_to_fit();
     rendered.html = html;
@@ -295,17 +316,59 @@ fn feed_raw_html(checker: &mut RawHtmlChecker, event: &Event, offset: usize) {
     }
 }
 
+/// A page has one `<h1>`, its title, and headings that go down one level
+/// at a time, as the README promises (issue #16 item 8): screen-reader
+/// users move from heading to heading, and a second `<h1>` or a jump from
+/// `##` to `####` tells them a part of the page is missing. Warnings, not
+/// errors: the page still reads.
+fn check_outline(outline: &[(u8, Position)], path: &std::path::Path) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    // The template writes the title as the page's `<h1>`.
+    let mut previous = 1;
+    for &(level, position) in outline {
+        if level == 1 {
+            warnings.push(
+                Diagnostic::warning(
+                    path,
+                    position,
+                    "a # heading makes a second <h1>: the page's title is already its <h1>",
+                )
+                .with_hint(
+                    "start the page's headings at ## (the title comes from title = \"...\")",
+                ),
+            );
+        } else if level > previous + 1 {
+            let wanted = "#".repeat(usize::from(previous) + 1);
+            warnings.push(
+                Diagnostic::warning(
+                    path,
+                    position,
+                    format!("this heading skips from level {previous} to level {level}"),
+                )
+                .with_hint(format!(
+                    "write it as {wanted} (level {}), or add the heading it belongs under",
+                    previous + 1
+                )),
+            );
+        }
+        previous = level;
+    }
+    warnings
+}
+
 /// How deeply lists, quotes and other elements may nest. Real guidance
 /// nests a few levels; thousands of levels (`> > > …`) would overflow the
 /// stack of the HTML minifier and of browsers, so they are an error.
 pub const MAX_NESTING: usize = 100;
 
-fn too_deep(state: &RenderState, offset: usize) -> Diagnostic {
+/// Says how deep the author's lists and quotes are (issue #16 item 11: 51
+/// levels of bullets were called "more than 100 levels", counting elements).
+fn too_deep(state: &RenderState, offset: usize, levels: usize) -> Diagnostic {
     Diagnostic::error(
         &state.doc.display_path,
         state.lines.position(offset),
         format!(
-            "lists, quotes or other elements are nested more than {MAX_NESTING} levels deep here"
+            "lists or quotes are nested {levels} levels deep here, more than a page can hold (about 50 levels of bullets, or {MAX_NESTING} of quotes)"
         ),
     )
     .with_hint("flatten the structure: split it into headings and shorter lists")
@@ -318,6 +381,8 @@ struct RenderState<'a> {
     rendered: RenderedDoc,
     /// For [`unique_id`]: the next `-n` to try for each heading id.
     next_suffix: HashMap<String, usize>,
+    /// Each heading's level and position, for [`check_outline`].
+    outline: Vec<(u8, Position)>,
 }
 
 impl RenderState<'_> {
@@ -400,6 +465,7 @@ impl RenderState<'_> {
             None => unique_id(&slugify(&title), &self.rendered.anchors, &mut self.next_suffix),
         };
         self.rendered.anchors.insert(id.clone());
+        self.outline.push((level as u8, self.lines.position(offset)));
         self.rendered.headings.push(Heading { level: level as u8, id: id.clone(), title });
         Event::Start(Tag::Heading { level, id: Some(id.into()), classes, attrs })
     }
@@ -431,7 +497,7 @@ impl RenderState<'_> {
             }
             Some(LinkPath::File(path)) => {
                 let dir = self.doc.content_path.rsplit_once('/').map_or("", |(dir, _)| dir);
-                let Some(resolved) = normalise_path(dir, path) else {
+                let Some(resolved) = normalise_path(dir, &percent_decoded(path)) else {
                     self.rendered.diagnostics.push(
                         Diagnostic::error(
                             &self.doc.display_path,
@@ -445,9 +511,10 @@ impl RenderState<'_> {
                 // Written relative to the page's file (like `.md` links),
                 // published from the site's root, so the browser finds it
                 // whatever the page's address.
+                let published = normalise_path(dir, path).unwrap_or_else(|| resolved.clone());
                 let href = match &anchor {
-                    Some(anchor) => format!("/{resolved}#{anchor}"),
-                    None => format!("/{resolved}"),
+                    Some(anchor) => format!("/{published}#{anchor}"),
+                    None => format!("/{published}"),
                 };
                 let link = AddressLink {
                     written: dest.to_string(),
@@ -459,10 +526,10 @@ impl RenderState<'_> {
                 self.rendered.address_links.push(link);
                 return href.into();
             }
-            Some(LinkPath::FromRoot(path)) => normalise_path("", path),
+            Some(LinkPath::FromRoot(path)) => normalise_path("", &percent_decoded(path)),
             Some(LinkPath::Relative(path)) => {
                 let dir = self.doc.content_path.rsplit_once('/').map_or("", |(dir, _)| dir);
-                normalise_path(dir, path)
+                normalise_path(dir, &percent_decoded(path))
             }
         };
         let Some(target) = target else {
@@ -541,6 +608,13 @@ fn parse_internal_link(dest: &str) -> Option<LinkParts<'_>> {
     Some(LinkParts { path: Some(LinkPath::Relative(path)), anchor })
 }
 
+/// A link's path as the file name it stands for: `My%20Page.md` is the
+/// file `My Page.md` (issue #16 item 10), as editors and browsers write a
+/// space in a link. A path that does not decode to UTF-8 is kept as written.
+fn percent_decoded(path: &str) -> std::borrow::Cow<'_, str> {
+    percent_encoding::percent_decode_str(path).decode_utf8().unwrap_or(path.into())
+}
+
 /// Joins `path` onto `dir` and folds `.` and `..`; `None` if it climbs out.
 fn normalise_path(dir: &str, path: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
@@ -556,7 +630,19 @@ fn normalise_path(dir: &str, path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The file a broken link most likely meant: one of the same name in
+/// another folder (`before/pain-relief.md` for `pain-relief.md`, `UPPER.md`
+/// for `upper.md`), else the nearest path by spelling.
 fn nearest_route<'a>(target: &str, routes: &'a RouteTable) -> Option<&'a str> {
+    let file_name = |path: &str| path.rsplit('/').next().unwrap_or_default().to_lowercase();
+    let wanted = file_name(target);
+    let same_name = routes
+        .keys()
+        .filter(|candidate| file_name(candidate) == wanted)
+        .min_by_key(|candidate| (strsim::levenshtein(target, candidate), candidate.as_str()));
+    if let Some(path) = same_name {
+        return Some(path.as_str());
+    }
     routes
         .keys()
         .map(|candidate| (strsim::normalized_levenshtein(target, candidate), candidate))
@@ -744,6 +830,76 @@ mod tests {
     }
 
     #[test]
+    fn a_second_h1_and_skipped_levels_are_warnings_at_their_line() {
+        let body = "# Again\n\n## Two\n\n#### Four\n\n##### Five\n\n## Back\n\n### Three\n";
+        let rendered = render_with_shortcodes(&doc("a.md", body), &routes());
+        let found: Vec<_> = rendered
+            .diagnostics
+            .iter()
+            .map(|d| (d.severity, d.position.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    crate::diagnostic::Severity::Warning,
+                    5,
+                    "a # heading makes a second <h1>: the page's title is already its <h1>"
+                ),
+                (
+                    crate::diagnostic::Severity::Warning,
+                    9,
+                    "this heading skips from level 2 to level 4"
+                ),
+            ]
+        );
+        assert_eq!(
+            rendered.diagnostics[1].hint.as_deref(),
+            Some("write it as ### (level 3), or add the heading it belongs under")
+        );
+        let skipped_from_title = render_with_shortcodes(&doc("a.md", "### Three\n"), &routes());
+        assert_eq!(
+            skipped_from_title.diagnostics[0].message,
+            "this heading skips from level 1 to level 3"
+        );
+    }
+
+    #[test]
+    fn percent_encoded_links_name_the_file() {
+        let mut routes = routes();
+        routes.insert("prepare/My Page.md".into(), "/prepare/my-page/".into());
+        let rendered = render_markdown(
+            &doc("prepare/set.md", "[x](My%20Page.md) [y](<My Page.md>)\n"),
+            &routes,
+        );
+        assert!(rendered.diagnostics.is_empty(), "{:?}", rendered.diagnostics);
+        assert_eq!(
+            rendered.html.matches("href=\"/prepare/my-page/\"").count(),
+            2,
+            "{}",
+            rendered.html
+        );
+    }
+
+    #[test]
+    fn a_missing_link_suggests_the_file_of_that_name_elsewhere() {
+        let mut routes = routes();
+        routes.insert("before/pain-relief.md".into(), "/before/pain-relief/".into());
+        routes.insert("before/_index.md".into(), "/before/".into());
+        routes.insert("guide/UPPER.md".into(), "/guide/upper/".into());
+        routes.insert("guide/_index.md".into(), "/guide/".into());
+        let rendered = render_markdown(
+            &doc("_index.md", "[x](pain-relief.md) [y](guide/upper.md)\n"),
+            &routes,
+        );
+        let hints: Vec<_> = rendered.diagnostics.iter().map(|d| d.hint.as_deref()).collect();
+        assert_eq!(
+            hints,
+            [Some("did you mean before/pain-relief.md?"), Some("did you mean guide/UPPER.md?")]
+        );
+    }
+
+    #[test]
     fn external_links_are_left_alone_and_addresses_recorded() {
         let rendered = render_markdown(
             &doc(
@@ -849,6 +1005,10 @@ mod tests {
         assert!(rendered.diagnostics[0].message.contains("nested"));
         let fine = render_markdown(&doc("a.md", &"> ".repeat(20)), &routes());
         assert!(fine.diagnostics.is_empty());
+        let bullets: String = (0..51).map(|i| format!("{}- x\n", "  ".repeat(i))).collect();
+        let rendered = render_markdown(&doc("a.md", &bullets), &routes());
+        let message = &rendered.diagnostics[0].message;
+        assert!(message.starts_with("lists or quotes are nested 51 levels deep here"), "{message}");
     }
 
     #[test]

@@ -96,15 +96,62 @@ pub fn url_from_path(content_path: &str, slug: Option<&str>, base_path: &str) ->
         file = "";
     }
     let mut url = String::from(base_path);
-    if !dir.is_empty() {
-        url.push_str(dir);
+    for part in dir.split('/').filter(|part| !part.is_empty()) {
+        url.push_str(&address_slug(part));
         url.push('/');
     }
     if file != "_index.md" {
-        url.push_str(slug.unwrap_or(name));
+        match slug {
+            Some(slug) => url.push_str(slug),
+            None => url.push_str(&address_slug(name)),
+        }
         url.push('/');
     }
     url
+}
+
+/// The part of an address made from a file or folder name, as Zola's
+/// default (`slugify.paths = "on"`) makes it (issue #16 item 10): lower
+/// case, accents folded (`Café` -> `cafe`), and every run of characters
+/// other than letters and digits (spaces, `_`, `.`, `%`, `?`) one `-`.
+/// `My Page.md` and `my-page.md` are then one address, so two pages cannot
+/// differ only in case, which case-insensitive hosts would serve as one.
+/// Letters of scripts without accents to fold (Greek, Cyrillic, Arabic…)
+/// are kept, in lower case, where Zola transliterates them.
+pub fn address_slug(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut slug = String::with_capacity(name.len());
+    let mut pending_hyphen = false;
+    for c in name.nfd().filter(|c| !is_combining_mark(*c)) {
+        let folded: &str = match c {
+            'ß' => "ss",
+            'æ' | 'Æ' => "ae",
+            'œ' | 'Œ' => "oe",
+            'ø' | 'Ø' => "o",
+            'đ' | 'Đ' => "d",
+            'ł' | 'Ł' => "l",
+            'þ' | 'Þ' => "th",
+            _ => "",
+        };
+        let mut push = |c: char| {
+            if c.is_alphanumeric() {
+                if pending_hyphen && !slug.is_empty() {
+                    slug.push('-');
+                }
+                pending_hyphen = false;
+                slug.extend(c.to_lowercase());
+            } else {
+                pending_hyphen = true;
+            }
+        };
+        if folded.is_empty() {
+            push(c);
+        } else {
+            folded.chars().for_each(push);
+        }
+    }
+    if slug.is_empty() { "page".to_string() } else { slug }
 }
 
 /// Gives every document a URL; two documents wanting one URL is an error
@@ -129,7 +176,7 @@ pub fn assign_routes<'a>(
                         first.display_path.display()
                     ),
                 )
-                .with_hint("give one of the two pages a different slug or file name"),
+                .with_hint("give one of the two pages a different slug or file name (addresses are made from file names in lower case, accents folded, other characters as -: `Café.md` and `cafe.md` are both /cafe/)"),
             );
             continue;
         }
@@ -322,6 +369,33 @@ mod tests {
         let (_, diagnostics) =
             assign_routes(&[bundle, doc("before/getting-ready.md", "G", 0, None)], "/");
         assert_eq!(diagnostics.len(), 1, "a bundle and a page of the same name collide");
+    }
+
+    #[test]
+    fn addresses_are_slugs_of_file_and_folder_names() {
+        let url = |path: &str| url_of(&doc(path, "T", 0, None), "/");
+        assert_eq!(url("guide/My Page.md"), "/guide/my-page/");
+        assert_eq!(url("Before Surgery/Café_au lait?.md"), "/before-surgery/cafe-au-lait/");
+        assert_eq!(url("Straße/Æble.md"), "/strasse/aeble/");
+        assert_eq!(url("guide/Ωμέγα.md"), "/guide/ωμεγα/");
+        assert_eq!(url("guide/!!!.md"), "/guide/page/");
+        assert_eq!(url("Big Folder/_index.md"), "/big-folder/");
+        // An explicit slug is the author's choice, kept as written.
+        assert_eq!(url_of(&doc("a/B C.md", "T", 0, Some("Keep")), "/"), "/a/Keep/");
+    }
+
+    #[test]
+    fn files_that_differ_only_in_case_or_accents_collide() {
+        let docs = [doc("Café.md", "A", 0, None), doc("café.md", "B", 0, None)];
+        let (routes, diagnostics) = assign_routes(&docs, "/");
+        assert_eq!(routes.len(), 1);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].path, PathBuf::from("content/café.md"));
+        assert!(
+            diagnostics[0].message.contains("/cafe/, like content/Café.md"),
+            "{}",
+            diagnostics[0].message
+        );
     }
 
     #[test]

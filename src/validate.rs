@@ -154,6 +154,100 @@ pub const BUILT_IN_FILES: &[&str] = &[
     "sw.js",
 ];
 
+/// What carebook writes at each of [`BUILT_IN_FILES`], for messages.
+fn built_in_purpose(name: &str) -> &'static str {
+    match name {
+        "404.html" => "the \"page not found\" page",
+        "_headers" => "the security headers",
+        "manifest.webmanifest" => "the web app manifest",
+        "robots.txt" => "the note to search engines",
+        "search-index.json" => "the search index",
+        "sitemap.xml" => "the sitemap",
+        "sw.js" => "the service worker (offline reading)",
+        _ => "a file of its own",
+    }
+}
+
+/// A page's address must not be where carebook writes one of its own
+/// files (issue #16 item 7): `content/offline.md` was silently replaced by
+/// the theme's offline page, and `slug = "sw.js"` failed to write with an
+/// I/O error, since the page needs a folder `sw.js/` where the service
+/// worker is a file. The same holds for a folder named like a static file
+/// (`static/consent.pdf` and `slug = "consent.pdf"`).
+///
+/// `site_base` is the site's base path (`/`, `/guide/`), `language_base`
+/// this language's (`/es/`): the offline page is per language, the other
+/// files are at the site's root.
+pub fn check_reserved_addresses(
+    docs: &[crate::frontmatter::ParsedDoc],
+    routes: &crate::markdown::RouteTable,
+    bases: (&str, &str),
+    statics: &BTreeMap<String, Vec<u8>>,
+) -> Vec<Diagnostic> {
+    let (site_base, language_base) = bases;
+    let mut diagnostics = Vec::new();
+    for doc in docs {
+        let Some(url) = routes.get(&doc.content_path) else { continue };
+        let Some(problem) = reserved_address_problem(url, site_base, language_base, statics) else {
+            continue;
+        };
+        let position = doc.slug.as_ref().map_or(Position::start(), |(_, position)| *position);
+        diagnostics.push(
+            Diagnostic::error(&doc.display_path, position, format!("this page's address {url} {problem}"))
+                .with_hint(format!(
+                    "rename the file or give it another slug, e.g. slug = \"{}\"; carebook keeps offline/ and {} at the site's root for itself",
+                    suggested_slug(url),
+                    BUILT_IN_FILES.iter().filter(|f| !f.starts_with("offline/")).copied().collect::<Vec<_>>().join(", ")
+                )),
+        );
+    }
+    diagnostics
+}
+
+/// Why `url` cannot hold a page, if it cannot.
+fn reserved_address_problem(
+    url: &str,
+    site_base: &str,
+    language_base: &str,
+    statics: &BTreeMap<String, Vec<u8>>,
+) -> Option<String> {
+    if url.strip_prefix(language_base) == Some("offline/") {
+        return Some("is where the theme's offline page goes".to_string());
+    }
+    let relative = url.strip_prefix(site_base)?;
+    // Every folder on the way to the page's `index.html` must not be a file.
+    let mut folder = String::new();
+    for part in relative.split('/').filter(|p| !p.is_empty()) {
+        if !folder.is_empty() {
+            folder.push('/');
+        }
+        folder.push_str(part);
+        if BUILT_IN_FILES.contains(&folder.as_str()) {
+            return Some(format!(
+                "needs a folder named {folder}, where carebook writes {}",
+                built_in_purpose(&folder)
+            ));
+        }
+        if statics.contains_key(&folder) {
+            return Some(format!(
+                "needs a folder named {folder}, where the static file {folder} goes"
+            ));
+        }
+    }
+    let index = format!("{relative}index.html");
+    statics.contains_key(&index).then(|| format!("is where the static file {index} goes"))
+}
+
+/// A slug to offer instead of a reserved one: `sw.js` -> `sw-js-page`.
+fn suggested_slug(url: &str) -> String {
+    let last = url.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let base: String = last
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    format!("{}-page", base.trim_matches('-'))
+}
+
 /// Whether a file link's target exists: a static file (the site's
 /// `static/` or the theme's) or a file carebook writes. The one place that
 /// answers "is there a file at this address", so files beside a page can be

@@ -74,7 +74,7 @@ fn deeply_nested_quotes_and_lists_are_an_error_not_a_crash() {
     site.write("content/deep.md", &body);
     let run = site.build();
     assert_failed_cleanly(&site, &before, &run);
-    assert_says(&run, &["content/deep.md:7:", "nested more than 100 levels", "flatten"]);
+    assert_says(&run, &["content/deep.md:7:", "nested 101 levels deep here", "flatten"]);
 }
 
 #[cfg(unix)]

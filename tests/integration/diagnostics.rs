@@ -72,6 +72,19 @@ invalid_fixtures! {
     shortcode_site_argument => "shortcode-site-argument",
     shortcode_missing_argument => "shortcode-missing-argument",
     shortcode_inline => "shortcode-inline",
+    reserved_offline => "reserved-offline",
+    reserved_slug => "reserved-slug",
+    unknown_keys_all => "unknown-keys-all",
+    yaml_front_matter => "yaml-front-matter",
+    blank_before_front_matter => "blank-before-front-matter",
+    invisible_title => "invisible-title",
+    name_collision => "name-collision",
+    link_suggests_other_folder => "link-suggests-other-folder",
+    reviewed_quoted => "reviewed-quoted",
+    reviewed_format => "reviewed-format",
+    toml_duplicate_key => "toml-duplicate-key",
+    toml_number_too_large => "toml-number-too-large",
+    toml_nested_too_deep => "toml-nested-too-deep",
 }
 
 #[test]
@@ -84,7 +97,7 @@ fn all_problems_are_reported_in_one_run_sorted() {
     let a = run.stderr.find("content/a.md:2:1").expect(&run.stderr);
     let b = run.stderr.find("content/b.md:5:1").expect(&run.stderr);
     assert!(a < b, "not sorted:\n{}", run.stderr);
-    assert!(run.stderr.contains("the site has 2 error(s)"), "{}", run.stderr);
+    assert!(run.stderr.contains("the site has 2 errors"), "{}", run.stderr);
 }
 
 #[test]
@@ -176,4 +189,75 @@ fn links_to_drafts_are_broken_links() {
     assert_eq!(run.code, Some(1));
     assert!(run.stderr.contains("content/a.md:5:1: error: the link b.md"), "{}", run.stderr);
     assert!(site.run(&["build", "--drafts"]).success);
+}
+
+/// Issue #16 item 8: a second `<h1>` and a skipped level are warnings at
+/// their line; the page is still published.
+#[test]
+fn a_second_h1_and_a_skipped_heading_level_are_warnings() {
+    let site = SiteTest::fixture("base");
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"A\"\ndescription = \"A page.\"\n+++\n# Again\n\n## Two\n\n#### Four\n",
+    );
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.stderr.contains("content/a.md:5:1: warning: a # heading makes a second <h1>: the page's title is already its <h1>\n  hint: start the page's headings at ##"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/a.md:9:1: warning: this heading skips from level 2 to level 4\n  hint: write it as ### (level 3)"), "{}", run.stderr);
+    assert!(run.stderr.contains("with 2 warnings"), "{}", run.stderr);
+}
+
+/// Issue #16 item 10: addresses are slugs of file names, and a link may
+/// write a space as `%20`.
+#[test]
+fn file_names_become_lower_case_addresses_and_percent_encoded_links_resolve() {
+    let site = SiteTest::fixture("base");
+    site.write(
+        "content/Before Surgery/_index.md",
+        "+++\ntitle = \"Before\"\ndescription = \"B.\"\n+++\nSee [my page](My%20Page.md).\n",
+    );
+    site.write(
+        "content/Before Surgery/My Page.md",
+        "+++\ntitle = \"Mine\"\ndescription = \"M.\"\n+++\nText.\n",
+    );
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
+    let main = site.main_of("before-surgery/index.html");
+    assert!(main.contains("href=/before-surgery/my-page/"), "{main}");
+    site.read_output("before-surgery/my-page/index.html");
+}
+
+/// Issue #15 item 4: counts in words, and the note that the old site was
+/// kept comes after the problems, where it is read.
+#[test]
+fn the_summary_counts_in_words_and_the_kept_site_note_comes_last() {
+    let site = SiteTest::fixture("base");
+    site.write("content/a.md", "+++\ntitle = \"A\"\ndescription = \"A.\"\n+++\n[x](nope.md)\n");
+    let run = site.build();
+    assert_eq!(run.code, Some(1));
+    let problem = run.stderr.find("content/a.md:5:1: error").expect(&run.stderr);
+    let summary = run.stderr.find("error: the site has 1 error\n").expect(&run.stderr);
+    let note =
+        run.stderr.find("The previous website (if any) was left as it was.").expect(&run.stderr);
+    assert!(problem < summary && summary < note, "{}", run.stderr);
+}
+
+#[test]
+fn non_utf8_site_toml_is_reported_with_its_position() {
+    let site = SiteTest::fixture("base");
+    let config = fs::read(site.root().join("site.toml")).unwrap();
+    let config = String::from_utf8(config).unwrap().replacen("Fixture guide", "Caf\u{1}", 1);
+    let mut bytes = config.into_bytes();
+    let at = bytes.iter().position(|&b| b == 1).unwrap();
+    bytes[at] = 0xe9;
+    fs::write(site.root().join("site.toml"), bytes).unwrap();
+    let run = site.build();
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr.contains(
+            "site.toml:1:13: error: this file is not UTF-8 text\n  hint: save the file as UTF-8"
+        ),
+        "{}",
+        run.stderr
+    );
 }
