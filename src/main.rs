@@ -139,10 +139,12 @@ fn run_build(options: &BuildOptions) -> Result<(), BuildError> {
     );
     if report.html_bytes > 0 {
         eprintln!(
-            "Search index: {:.1} KiB, {:.1} % of the pages' HTML ({:.1} KiB)",
+            "Search index: {:.1} KiB, {:.1} % of the pages' HTML ({:.1} KiB); a search fetches its list ({:.1} KiB) and parts of at most {:.1} KiB",
             report.search_index_bytes as f64 / 1024.0,
             report.search_index_bytes as f64 * 100.0 / report.html_bytes as f64,
             report.html_bytes as f64 / 1024.0,
+            report.search_list_bytes as f64 / 1024.0,
+            report.search_part_bytes as f64 / 1024.0,
         );
     }
     Ok(())
