@@ -49,7 +49,7 @@ use crate::render_memo::{
     routes_fingerprint,
 };
 use crate::search::{
-    DeferredIndex, INDEX_FILE, build_search_index, search_documents, search_index_path,
+    DeferredIndex, INDEX_FILE, build_search_index, is_search_file, search_documents,
 };
 use crate::security::add_headers_file;
 use crate::shortcodes::{Shortcodes, render_shortcodes};
@@ -90,8 +90,12 @@ pub struct BuildReport {
     pub output_dir: PathBuf,
     pub page_count: usize,
     pub file_count: usize,
-    /// Bytes of every `search-index.json`, and of every HTML page, written.
+    /// Bytes of every search index (lists and parts), and of every HTML page, written.
     pub search_index_bytes: usize,
+    /// The largest search index list and the largest part: a one-word
+    /// search fetches about one of each (and the page parts of its results).
+    pub search_list_bytes: usize,
+    pub search_part_bytes: usize,
     pub html_bytes: usize,
     pub warnings: Vec<Diagnostic>,
 }
@@ -114,10 +118,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         output_dir,
         page_count: built.page_count,
         file_count: built.files.len(),
-        search_index_bytes: bytes_of(INDEX_FILE),
+        search_index_bytes: built
+            .files
+            .iter()
+            .filter(|(p, _)| is_search_file(p))
+            .map(|(_, b)| b.len())
+            .sum(),
+        search_list_bytes: largest(&built.files, |p| p.ends_with(INDEX_FILE)),
+        search_part_bytes: largest(&built.files, |p| is_search_file(p) && !p.ends_with(INDEX_FILE)),
         html_bytes: bytes_of(".html"),
         warnings: built.warnings,
     })
+}
+
+/// The size of the largest file whose path `keep` accepts.
+fn largest(files: &OutputSet, keep: impl Fn(&str) -> bool) -> usize {
+    files.iter().filter(|(p, _)| keep(p)).map(|(_, b)| b.len()).max().unwrap_or(0)
 }
 
 /// Runs the pure stages: from read files to the finished, minified output.
@@ -235,7 +251,7 @@ pub fn render_output_with(
 
     let alternates = Alternates::of(&sites, config);
     let mut files = OutputSet::new();
-    let mut index_paths = Vec::with_capacity(sites.len());
+    let mut index_prefixes = Vec::with_capacity(sites.len());
     let mut fingerprints = HashMap::new();
     let fingerprint_base = match purpose {
         Purpose::Publish => None,
@@ -262,12 +278,11 @@ pub fn render_output_with(
         // `es/search-index.json`.
         let home = config.language_base_path(&site.language);
         let prefix = home.strip_prefix(config.base_path.as_str()).unwrap_or_default();
-        let path = search_index_path(prefix);
         match purpose {
             Purpose::Publish => {
-                files.insert(path, build_search_index(&search_documents(site), &site.language));
+                files.extend(build_search_index(&search_documents(site), &site.language, prefix));
             }
-            Purpose::Preview => index_paths.push(path),
+            Purpose::Preview => index_prefixes.push(prefix.to_string()),
         }
     }
     files.extend(assets.files);
@@ -286,7 +301,7 @@ pub fn render_output_with(
     let deferred_search = match purpose {
         Purpose::Publish => Vec::new(),
         Purpose::Preview => {
-            index_paths.into_iter().zip(sites).map(|(p, s)| DeferredIndex::new(p, s)).collect()
+            index_prefixes.into_iter().zip(sites).map(|(p, s)| DeferredIndex::new(p, s)).collect()
         }
     };
     Ok(SiteBuild {

@@ -126,6 +126,76 @@ pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     });
 }
 
+/// Warnings with the same words in at least this many places print as one.
+pub const GROUP_AT: usize = 4;
+
+/// Places a grouped warning names before "and N more".
+const GROUP_NAMES: usize = 3;
+
+/// `diagnostics` as text to print, one entry per problem: a warning whose
+/// message and hint recur in [`GROUP_AT`] or more places is printed once, in
+/// the place of its first, naming the first few places and how many more
+/// (at 10,000 pages, "has no description" would otherwise be 10,000
+/// lines). Errors are always listed one by one, as is everything when
+/// `verbose` (`--verbose`).
+pub fn grouped_text(diagnostics: &[Diagnostic], verbose: bool) -> Vec<String> {
+    use std::collections::HashMap;
+    let key = |d: &Diagnostic| (d.message.clone(), d.hint.clone());
+    let mut counts: HashMap<(String, Option<String>), Vec<&Diagnostic>> = HashMap::new();
+    if !verbose {
+        for d in diagnostics.iter().filter(|d| !d.is_error()) {
+            counts.entry(key(d)).or_default().push(d);
+        }
+    }
+    let mut lines = Vec::new();
+    for d in diagnostics {
+        match counts.get_mut(&key(d)) {
+            // Printed once, at the first; emptied so the rest print nothing.
+            Some(group) if !d.is_error() && group.len() >= GROUP_AT => {
+                lines.push(group_text(group));
+                group.clear();
+            }
+            Some(group) if !d.is_error() && group.is_empty() => {}
+            _ => lines.push(d.to_string()),
+        }
+    }
+    lines
+}
+
+fn group_text(group: &[&Diagnostic]) -> String {
+    let first = group[0];
+    let places: Vec<String> = group
+        .iter()
+        .take(GROUP_NAMES)
+        .map(|d| format!("{}:{}:{}", d.path.display(), d.position.line, d.position.column))
+        .collect();
+    let more = group.len() - places.len();
+    let mut text = format!(
+        "warning: in {} places: {}\n  {} and {} more (`--verbose` lists every one)",
+        thousands(group.len()),
+        first.message,
+        places.join(", "),
+        thousands(more)
+    );
+    if let Some(hint) = &first.hint {
+        text.push_str(&format!("\n  hint: {hint}"));
+    }
+    text
+}
+
+/// `12345` -> `"12,345"`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The valid name closest to a misspelled one, if any is close enough to be
 /// a plausible typo.
 pub fn nearest_name<'a>(wrong: &str, valid: &[&'a str]) -> Option<&'a str> {
@@ -140,6 +210,39 @@ pub fn nearest_name<'a>(wrong: &str, valid: &[&'a str]) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_warnings_are_grouped_errors_never() {
+        let warn = |path: &str| {
+            Diagnostic::warning(format!("content/{path}.md"), Position::start(), "no description")
+                .with_hint("add one")
+        };
+        let mut all: Vec<Diagnostic> = (0..1011).map(|i| warn(&format!("p{i:04}"))).collect();
+        all.push(Diagnostic::warning("content/z.md", Position::new(2, 1), "a lone warning"));
+        for i in 0..5 {
+            all.push(Diagnostic::error(format!("content/e{i}.md"), Position::start(), "broken"));
+        }
+        let lines = grouped_text(&all, false);
+        assert_eq!(lines.len(), 1 + 1 + 5, "{lines:#?}");
+        assert_eq!(
+            lines[0],
+            "warning: in 1,011 places: no description\n  \
+             content/p0000.md:1:1, content/p0001.md:1:1, content/p0002.md:1:1 and 1,008 more \
+             (`--verbose` lists every one)\n  hint: add one"
+        );
+        assert!(lines[1].starts_with("content/z.md:2:1: warning: a lone warning"));
+        assert!(lines[2..].iter().all(|l| l.contains(": error: broken")));
+        // Three alike are not yet a group; --verbose lists all.
+        assert_eq!(grouped_text(&all[..3], false).len(), 3);
+        assert_eq!(grouped_text(&all, true).len(), all.len());
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(7), "7");
+        assert_eq!(thousands(1011), "1,011");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
 
     #[test]
     fn offsets_map_to_lines_and_character_columns() {

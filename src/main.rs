@@ -43,6 +43,9 @@ enum Command {
         /// The address the site will be published at, replacing base_url in site.toml.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// List every warning on its own, even one repeated on many pages.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Check every page for problems, without writing the website.
     ///
@@ -59,6 +62,9 @@ enum Command {
         /// How to print what check found.
         #[arg(long, value_enum, value_name = "FORMAT", default_value_t = carebook::check::ReportFormat::Text)]
         format: carebook::check::ReportFormat,
+        /// List every warning on its own, even one repeated on many pages.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Preview the site in your browser while you edit it.
     ///
@@ -91,12 +97,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let is_build = matches!(cli.command, Command::Build { .. });
     let result = match cli.command {
-        Command::Build { root, output, drafts, base_url } => {
-            run_build(&BuildOptions { root, output, include_drafts: drafts, base_url })
+        Command::Build { root, output, drafts, base_url, verbose } => {
+            run_build(&BuildOptions { root, output, include_drafts: drafts, base_url }, verbose)
         }
         Command::Init { dir } => run_init(&dir),
-        Command::Check { root, external, format } => {
-            return run_check(&carebook::check::CheckOptions { root, external }, format);
+        Command::Check { root, external, format, verbose } => {
+            return run_check(&carebook::check::CheckOptions { root, external }, format, verbose);
         }
         Command::Serve { root, bind, port, drafts } => {
             carebook::serve::serve(&carebook::serve::ServeOptions {
@@ -121,11 +127,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_build(options: &BuildOptions) -> Result<(), BuildError> {
+fn run_build(options: &BuildOptions, verbose: bool) -> Result<(), BuildError> {
     let started = Instant::now();
     let report = carebook::build(options)?;
-    for warning in &report.warnings {
-        eprintln!("{warning}");
+    for entry in carebook::diagnostic::grouped_text(&report.warnings, verbose) {
+        eprintln!("{entry}");
     }
     eprintln!(
         "Built {} pages ({} files) into {} in {} ms{}",
@@ -140,10 +146,12 @@ fn run_build(options: &BuildOptions) -> Result<(), BuildError> {
     );
     if report.html_bytes > 0 {
         eprintln!(
-            "Search index: {:.1} KiB, {:.1} % of the pages' HTML ({:.1} KiB)",
+            "Search index: {:.1} KiB, {:.1} % of the pages' HTML ({:.1} KiB); a search fetches its list ({:.1} KiB) and parts of at most {:.1} KiB",
             report.search_index_bytes as f64 / 1024.0,
             report.search_index_bytes as f64 * 100.0 / report.html_bytes as f64,
             report.html_bytes as f64 / 1024.0,
+            report.search_list_bytes as f64 / 1024.0,
+            report.search_part_bytes as f64 / 1024.0,
         );
     }
     Ok(())
@@ -153,10 +161,11 @@ fn run_build(options: &BuildOptions) -> Result<(), BuildError> {
 fn run_check(
     options: &carebook::check::CheckOptions,
     format: carebook::check::ReportFormat,
+    verbose: bool,
 ) -> ExitCode {
     match carebook::check::check(options) {
         Ok(report) => {
-            print!("{}", report.render(format));
+            print!("{}", report.render(format, verbose));
             if report.errors() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
         }
         Err(err) => {

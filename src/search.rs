@@ -23,23 +23,37 @@
 //! `tests/fixtures/search-folding.json` holds strings whose tokens both must
 //! agree on (checked here and in `tests/browser/search.test.mjs`).
 //!
-//! The format (version 1), chosen to be small rather than clever:
+//! The format (version 2) is cut into files, so that a patient's first
+//! search on a site of thousands of pages fetches tens of kilobytes, not the
+//! whole index. `search-index.json` is the list of parts:
 //!
 //! ```json
-//! { "v": 1, "lang": "en",
-//!   "docs":     [[url, title], ...],
-//!   "places":   [[doc, anchor, heading, snippet], ...],
-//!   "terms":    [token, ...],
-//!   "postings": [[place deltas], ...] }
+//! { "v": 2, "lang": "en", "docs": 1234,
+//!   "terms": [["aber", "search-index/t0.1a2b3c4d5e.json"], ["head", "search-index/t1.….json"]],
+//!   "pages": [[0, "search-index/p0.….json"], [310, "search-index/p1.….json"]] }
 //! ```
 //!
-//! `postings[i]` lists the places that contain `terms[i]` (in their title,
-//! heading or prose), ascending, each written as the difference from the
-//! one before, so most numbers are one or two digits. The first place of a page
-//! is its top (anchor and heading empty; the title and description count
-//! as its text). The snippet is the start of the place's text.
+//! - A *term part* holds the tokens from its first one (in the list) up to
+//!   the next part's first one, sorted in UTF-16 order (as JavaScript
+//!   compares strings), and for each token its postings:
+//!   `{ "terms": [token, ...], "postings": [[doc delta, code, doc delta, code, ...], ...] }`.
+//!   Each pair is one place of a page that holds the token: the page's
+//!   number as the difference from the pair before (0: the same page), and
+//!   `place << 2 | 2 if the token is in the page's title | 1 if in the
+//!   place's heading`, `place` counting the page's places from 0 (its top).
+//!   Ranking needs nothing more, so a search fetches the page records of
+//!   the results it shows only.
+//! - A *page part* holds the records of the pages from its first number
+//!   up to the next part's: `{ "docs": [[url, title, [[anchor, heading, snippet], ...]], ...] }`,
+//!   one `[anchor, heading, snippet]` per place (the top's anchor and heading
+//!   are empty; its snippet is the page's description).
+//!
+//! Part names carry a hash of their bytes, so a new version never reuses a
+//! cached old part, and paths are relative to `search-index.json`. Parts
+//! are cut at about [`TERM_PART_BYTES`] and [`PAGE_PART_BYTES`]; a token
+//! whose postings are longer gets a part of its own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -53,7 +67,19 @@ use crate::model::{Entry, Site, Worksheet};
 pub const INDEX_FILE: &str = "search-index.json";
 
 /// The format version written as `"v"`; `js/search.js` checks it.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The folder of a language's index parts, beside its `search-index.json`.
+pub const PARTS_DIR: &str = "search-index";
+
+/// About how many bytes of JSON a term part holds. A one-word search
+/// fetches one part (two or three for the start of a word), so this is most
+/// of what a first search costs; smaller parts make a longer list.
+const TERM_PART_BYTES: usize = 48 * 1024;
+
+/// About how many bytes of JSON a page part holds. The twenty results
+/// shown may sit in as many parts: small parts keep that bounded.
+const PAGE_PART_BYTES: usize = 8 * 1024;
 
 /// Longest token kept: longer runs of letters are codes or URLs, not words.
 const MAX_TOKEN_CHARS: usize = 40;
@@ -68,36 +94,55 @@ pub fn search_index_path(prefix: &str) -> String {
     format!("{prefix}{INDEX_FILE}")
 }
 
+/// Whether `path` (relative to the output root) is a search index list or part.
+pub fn is_search_file(path: &str) -> bool {
+    path.ends_with(INDEX_FILE) || path.split('/').rev().nth(1) == Some(PARTS_DIR)
+}
+
 /// A language's index that is built the first time it is asked for.
 ///
 /// `carebook serve` sends the reload as soon as the pages are rendered;
 /// indexing every page again after each saved edit would take longer than
 /// the rest of the rebuild, and the index is fetched only when someone
-/// searches. The bytes are those [`build_search_index`] gives in a build.
+/// searches. The files are those [`build_search_index`] gives in a build.
 pub struct DeferredIndex {
-    /// Relative to the output root, as [`search_index_path`] gives it.
-    pub path: String,
+    /// The language's prefix (`""`, `"es/"`), as [`search_index_path`] takes it.
+    prefix: String,
     site: Site,
-    built: OnceLock<Vec<u8>>,
+    built: OnceLock<BTreeMap<String, Vec<u8>>>,
 }
 
 impl DeferredIndex {
-    pub fn new(path: String, site: Site) -> Self {
-        Self { path, site, built: OnceLock::new() }
+    pub fn new(prefix: String, site: Site) -> Self {
+        Self { prefix, site, built: OnceLock::new() }
     }
 
-    /// The index file, built on the first call (calls from other threads
-    /// wait for that one).
-    pub fn bytes(&self) -> &[u8] {
-        self.built
-            .get_or_init(|| build_search_index(&search_documents(&self.site), &self.site.language))
+    /// Whether `path` (relative to the output root) is this index's list or
+    /// one of its parts, without building it.
+    pub fn may_serve(&self, path: &str) -> bool {
+        path.strip_prefix(self.prefix.as_str()).is_some_and(|rest| {
+            rest == INDEX_FILE || rest.strip_prefix(PARTS_DIR).is_some_and(|r| r.starts_with('/'))
+        })
+    }
+
+    /// The file at `path`, the whole index being built on the first call
+    /// (calls from other threads wait for that one).
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        if !self.may_serve(path) {
+            return None;
+        }
+        let files = self.built.get_or_init(|| {
+            let docs = search_documents(&self.site);
+            build_search_index(&docs, &self.site.language, &self.prefix).into_iter().collect()
+        });
+        files.get(path).map(Vec::as_slice)
     }
 }
 
 impl std::fmt::Debug for DeferredIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DeferredIndex")
-            .field("path", &self.path)
+            .field("prefix", &self.prefix)
             .field("built", &self.built.get().is_some())
             .finish()
     }
@@ -189,72 +234,160 @@ pub fn search_document(entry: &Entry, worksheet: Option<&Worksheet>) -> Option<S
 }
 
 /// The index of `docs` (the pages of one language, `lang` being its code,
-/// e.g. `"en"`), as the JSON bytes of `search-index.json`.
-pub fn build_search_index(docs: &[SearchDoc], lang: &str) -> Vec<u8> {
-    let mut index = IndexFile {
+/// e.g. `"en"`): `search-index.json` and its parts, as (path relative to
+/// the output root, bytes); `prefix` is the language's folder (`""`, `"es/"`).
+pub fn build_search_index(docs: &[SearchDoc], lang: &str, prefix: &str) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut part = |kind: char, number: usize, bytes: Vec<u8>| -> String {
+        let name =
+            crate::assets::fingerprinted_name(&format!("{PARTS_DIR}/{kind}{number}.json"), &bytes);
+        files.push((format!("{prefix}{name}"), bytes));
+        name
+    };
+    let postings = collect_postings(docs);
+    let mut term_parts = Vec::new();
+    for (number, chunk) in cut(&postings, TERM_PART_BYTES, term_weight).iter().enumerate() {
+        let first = chunk[0].0.clone();
+        let body = TermPart {
+            terms: chunk.iter().map(|(term, _)| term.as_str()).collect(),
+            postings: chunk.iter().map(|(_, list)| list.as_slice()).collect(),
+        };
+        term_parts.push((first, part('t', number, to_json(&body))));
+    }
+    let records: Vec<PageRecord> = docs.iter().map(page_record).collect();
+    let mut page_parts = Vec::new();
+    let mut first_doc = 0;
+    for (number, chunk) in cut(&records, PAGE_PART_BYTES, PageRecord::weight).iter().enumerate() {
+        page_parts.push((first_doc, part('p', number, to_json(&PagePart { docs: chunk }))));
+        first_doc += chunk.len();
+    }
+    let manifest = Manifest {
         v: FORMAT_VERSION,
         lang,
-        docs: Vec::with_capacity(docs.len()),
-        places: Vec::new(),
-        terms: Vec::new(),
-        postings: Vec::new(),
+        docs: docs.len(),
+        terms: term_parts,
+        pages: page_parts,
     };
-    // Cutting text into tokens is the slow part: done for every place in
-    // parallel, then merged in place order (so postings stay ascending).
-    let places: Vec<(usize, &Place)> = docs
-        .iter()
-        .enumerate()
-        .flat_map(|(doc_id, doc)| doc.places.iter().map(move |place| (doc_id, place)))
-        .collect();
-    let tokens: Vec<Vec<String>> = places
-        .par_iter()
-        .map(|(_, place)| tokenize(&format!("{} {}", place.heading, place.text)))
-        .collect();
-    index.docs.extend(docs.iter().map(|doc| (&doc.url, &doc.title)));
-    let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for (place_id, ((doc_id, place), tokens)) in places.iter().zip(tokens).enumerate() {
-        let place_id = place_id as u32;
-        let snippet = if place.snippet.is_empty() {
-            snippet_of(&place.text)
-        } else {
-            snippet_of(&place.snippet)
-        };
-        index.places.push((*doc_id, &place.anchor, &place.heading, snippet));
-        for token in tokens {
-            let list = postings.entry(token).or_default();
-            // Places are visited in ascending order: a repeat is the last one.
-            if list.last() != Some(&place_id) {
-                list.push(place_id);
+    files.insert(0, (search_index_path(prefix), to_json(&manifest)));
+    files
+}
+
+/// Every token of `docs` with its postings (module docs: doc delta, code),
+/// the tokens in UTF-16 order.
+fn collect_postings(docs: &[SearchDoc]) -> Vec<(String, Vec<u32>)> {
+    // Cutting text into tokens is the slow part: done for every page in
+    // parallel, then merged in page order (so page numbers stay ascending).
+    let tokens: Vec<Vec<Vec<(String, u32)>>> = docs.par_iter().map(doc_tokens).collect();
+    let mut postings: HashMap<String, (Vec<u32>, u32)> = HashMap::new();
+    for (doc, places) in tokens.into_iter().enumerate() {
+        let doc = doc as u32;
+        for (place, tokens) in places.into_iter().enumerate() {
+            for (token, flags) in tokens {
+                let (list, last_doc) = postings.entry(token).or_insert_with(|| (Vec::new(), 0));
+                list.push(doc - *last_doc);
+                list.push((place as u32) << 2 | flags);
+                *last_doc = doc;
             }
         }
     }
-    for (term, places) in postings {
-        index.terms.push(term);
-        index.postings.push(delta_encode(&places));
+    let mut sorted: Vec<(String, Vec<u32>)> =
+        postings.into_iter().map(|(token, (list, _))| (token, list)).collect();
+    sorted.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    sorted
+}
+
+/// Each place's distinct tokens, with the title (2) and heading (1) flags.
+fn doc_tokens(doc: &SearchDoc) -> Vec<Vec<(String, u32)>> {
+    let title: HashSet<String> = tokenize(&doc.title).into_iter().collect();
+    doc.places
+        .iter()
+        .enumerate()
+        .map(|(i, place)| {
+            let heading: HashSet<String> = tokenize(&place.heading).into_iter().collect();
+            let mut seen = HashSet::new();
+            tokenize(&format!("{} {}", place.heading, place.text))
+                .into_iter()
+                .filter(|token| seen.insert(token.clone()))
+                .map(|token| {
+                    let in_title = i == 0 && title.contains(&token);
+                    let flags = u32::from(in_title) << 1 | u32::from(heading.contains(&token));
+                    (token, flags)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A token's length in a term part's JSON: `"token",` and `[n,n,…],`.
+fn term_weight((term, list): &(String, Vec<u32>)) -> usize {
+    let digits = |n: u32| n.checked_ilog10().unwrap_or(0) as usize + 1;
+    term.len() + 6 + list.iter().map(|&n| digits(n) + 1).sum::<usize>()
+}
+
+/// `items` cut into runs of about `budget` by `weight`; never an empty run.
+fn cut<T>(items: &[T], budget: usize, weight: impl Fn(&T) -> usize) -> Vec<&[T]> {
+    let mut runs = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, item) in items.iter().enumerate() {
+        let w = weight(item);
+        if i > start && size + w > budget {
+            runs.push(&items[start..i]);
+            (start, size) = (i, 0);
+        }
+        size += w;
     }
-    serde_json::to_vec(&index).unwrap_or_default()
+    if start < items.len() {
+        runs.push(&items[start..]);
+    }
+    runs
+}
+
+fn to_json(value: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+/// One page's record: url, title, and (anchor, heading, snippet) per place.
+#[derive(Serialize)]
+struct PageRecord<'a>(&'a str, &'a str, Vec<(&'a str, &'a str, String)>);
+
+impl PageRecord<'_> {
+    /// About its length in JSON.
+    fn weight(&self) -> usize {
+        let places: usize = self.2.iter().map(|(a, h, s)| a.len() + h.len() + s.len() + 10).sum();
+        self.0.len() + self.1.len() + places + 10
+    }
+}
+
+fn page_record(doc: &SearchDoc) -> PageRecord<'_> {
+    let places = doc
+        .places
+        .iter()
+        .map(|place| {
+            let source = if place.snippet.is_empty() { &place.text } else { &place.snippet };
+            (place.anchor.as_str(), place.heading.as_str(), snippet_of(source))
+        })
+        .collect();
+    PageRecord(&doc.url, &doc.title, places)
 }
 
 #[derive(Serialize)]
-struct IndexFile<'a> {
+struct Manifest<'a> {
     v: u32,
     lang: &'a str,
-    docs: Vec<(&'a String, &'a String)>,
-    places: Vec<(usize, &'a String, &'a String, String)>,
-    terms: Vec<String>,
-    postings: Vec<Vec<u32>>,
+    docs: usize,
+    terms: Vec<(String, String)>,
+    pages: Vec<(usize, String)>,
 }
 
-fn delta_encode(ascending: &[u32]) -> Vec<u32> {
-    let mut previous = 0;
-    ascending
-        .iter()
-        .map(|&n| {
-            let delta = n - previous;
-            previous = n;
-            delta
-        })
-        .collect()
+#[derive(Serialize)]
+struct TermPart<'a> {
+    terms: Vec<&'a str>,
+    postings: Vec<&'a [u32]>,
+}
+
+#[derive(Serialize)]
+struct PagePart<'a, 'b> {
+    docs: &'b [PageRecord<'a>],
 }
 
 /// The first words of `text`, cut at a word boundary, with "…" if cut.
@@ -702,30 +835,129 @@ mod tests {
         assert_eq!(search_document(&draft, None), None);
     }
 
+    fn json(bytes: &[u8]) -> serde_json::Value {
+        serde_json::from_slice(bytes).unwrap()
+    }
+
     #[test]
-    fn the_index_lists_places_and_delta_coded_postings() {
+    fn the_index_is_a_list_of_term_and_page_parts() {
         let docs = [
             search_document(&entry("/a/", "Nausea", "<h2 id=\"h\">Náuseas</h2><p>x</p>"), None)
                 .unwrap(),
             search_document(&entry("/b/", "Sleep", "<p>Less nausea.</p>"), None).unwrap(),
         ];
-        let bytes = build_search_index(&docs, "es");
-        let index: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-        assert_eq!(index["v"], 1);
-        assert_eq!(index["lang"], "es");
-        assert_eq!(index["docs"], serde_json::json!([["/a/", "Nausea"], ["/b/", "Sleep"]]));
-        assert_eq!(index["places"][1], serde_json::json!([0, "h", "Náuseas", "x"]));
-        assert_eq!(index["places"][2][0], 1);
-        let terms: Vec<&str> =
-            index["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
-        let postings = |term: &str| {
-            let at = terms.iter().position(|t| *t == term).unwrap();
-            index["postings"][at].clone()
+        let files = build_search_index(&docs, "es", "es/");
+        assert_eq!(files[0].0, "es/search-index.json");
+        let manifest = json(&files[0].1);
+        assert_eq!(manifest["v"], 2);
+        assert_eq!(manifest["lang"], "es");
+        assert_eq!(manifest["docs"], 2);
+        let file = |name: &serde_json::Value| {
+            let path = format!("es/{}", name.as_str().unwrap());
+            assert!(path.starts_with("es/search-index/"), "{path}");
+            json(&files.iter().find(|(p, _)| *p == path).expect("listed part is written").1)
         };
-        // Places 0 (title) and 2 (text): deltas 0 and 2.
-        assert_eq!(postings("nausea"), serde_json::json!([0, 2]));
-        assert_eq!(postings("nauseas"), serde_json::json!([1]));
-        assert!(!terms.contains(&"x"), "single letters are not indexed");
+        assert_eq!(files.len(), 3, "one term part and one page part");
+        let terms = file(&manifest["terms"][0][1]);
+        let pages = file(&manifest["pages"][0][1]);
+        assert_eq!(manifest["terms"][0][0], terms["terms"][0]);
+        assert_eq!(manifest["pages"][0][0], 0);
+        assert_eq!(
+            pages["docs"],
+            serde_json::json!([
+                ["/a/", "Nausea", [["", "", "A short description."], ["h", "Náuseas", "x"]]],
+                ["/b/", "Sleep", [["", "", "A short description."]]]
+            ])
+        );
+        let list: Vec<&str> =
+            terms["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+        let postings = |term: &str| {
+            let at = list.iter().position(|t| *t == term).unwrap();
+            terms["postings"][at].clone()
+        };
+        // Page 0's top, in its title (2); then page 1 (delta 1), its top.
+        assert_eq!(postings("nausea"), serde_json::json!([0, 2, 1, 0]));
+        // Page 0's second place (1 << 2), in its heading (1).
+        assert_eq!(postings("nauseas"), serde_json::json!([0, 5]));
+        assert!(!list.contains(&"x"), "single letters are not indexed");
+        let mut sorted = list.clone();
+        sorted.sort();
+        assert_eq!(list, sorted);
+    }
+
+    #[test]
+    fn a_large_index_is_cut_into_parts_of_bounded_size_that_cover_every_term() {
+        let docs: Vec<SearchDoc> = (0..3000)
+            .map(|i| {
+                let html = format!("<p>word{i} common text{} more{}</p>", i % 97, i % 13);
+                search_document(&entry(&format!("/p{i}/"), &format!("Page {i}"), &html), None)
+                    .unwrap()
+            })
+            .collect();
+        let files = build_search_index(&docs, "en", "");
+        let manifest = json(&files[0].1);
+        let term_parts = manifest["terms"].as_array().unwrap();
+        let page_parts = manifest["pages"].as_array().unwrap();
+        assert!(term_parts.len() > 3 && page_parts.len() > 10, "{manifest}");
+        // "common" and "description" are in every page: their postings alone
+        // pass the budget; every other part stays near it.
+        let mut oversized = 0;
+        for (path, bytes) in &files[1..] {
+            if bytes.len() > TERM_PART_BYTES + 4096 {
+                oversized += 1;
+                let terms = json(bytes)["terms"].clone();
+                assert!(
+                    terms.as_array().unwrap().len() == 1,
+                    "{path}: {} bytes, {terms}",
+                    bytes.len()
+                );
+            }
+        }
+        assert!(oversized <= 3, "{oversized} oversized parts");
+        // Each part's first term is the one the list gives, in order, and
+        // together the parts hold every term once.
+        let mut all = Vec::new();
+        for entry in term_parts {
+            let part =
+                json(&files.iter().find(|(p, _)| p == entry[1].as_str().unwrap()).unwrap().1);
+            assert_eq!(part["terms"][0], entry[0]);
+            all.extend(
+                part["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()),
+            );
+        }
+        assert!(all.windows(2).all(|w| w[0] < w[1]), "terms out of order across parts");
+        assert!(all.contains(&"word2999".to_string()));
+        let firsts: Vec<u64> = page_parts.iter().map(|p| p[0].as_u64().unwrap()).collect();
+        assert_eq!(firsts[0], 0);
+        assert!(firsts.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn terms_are_in_utf16_order_as_javascript_compares_them() {
+        // U+FA0E sorts before U+20000 in Rust (code points) but after it in
+        // JavaScript (U+20000 is a surrogate pair, 0xD840 0xDC00).
+        let html = "<p>\u{fa0e}\u{fa0f} \u{20000}\u{20001}</p>";
+        let docs = [search_document(&entry("/a/", "A", html), None).unwrap()];
+        let postings = collect_postings(&docs);
+        let terms: Vec<&str> = postings.iter().map(|(t, _)| t.as_str()).collect();
+        let at = |t: &str| terms.iter().position(|x| *x == t).unwrap();
+        assert!(at("\u{20000}\u{20001}") < at("\u{fa0e}\u{fa0f}"), "{terms:?}");
+        let mut by_utf16 = terms.clone();
+        by_utf16.sort_by_key(|t| t.encode_utf16().collect::<Vec<u16>>());
+        assert_eq!(terms, by_utf16);
+    }
+
+    #[test]
+    fn a_deferred_index_serves_its_list_and_parts_only() {
+        let site = Site { language: "en".into(), ..Site::default() };
+        let index = DeferredIndex::new("es/".into(), site);
+        assert!(index.may_serve("es/search-index.json"));
+        assert!(index.may_serve("es/search-index/t0.abc.json"));
+        assert!(!index.may_serve("search-index.json"));
+        assert!(!index.may_serve("es/search-index.json.map"));
+        assert!(!index.may_serve("es/search-indexes/x"));
+        assert!(index.get("es/search-index.json").is_some());
+        assert!(index.get("es/search-index/nope.json").is_none());
     }
 
     #[test]

@@ -150,6 +150,7 @@ pub const BUILT_IN_FILES: &[&str] = &[
     "offline/index.html",
     "robots.txt",
     "search-index.json",
+    "search-index/",
     "sitemap.xml",
     "sw.js",
 ];

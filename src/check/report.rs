@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::check::links::{ExternalLink, LinkStatus};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, grouped_text};
 
 /// How to print the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -48,18 +48,20 @@ impl CheckReport {
         self.diagnostics.len() - self.errors()
     }
 
-    pub fn render(&self, format: ReportFormat) -> String {
+    /// `verbose`: every warning on its own line, none grouped (text only).
+    pub fn render(&self, format: ReportFormat, verbose: bool) -> String {
         match format {
-            ReportFormat::Text => self.to_text(),
+            ReportFormat::Text => self.to_text(verbose),
             ReportFormat::Json => self.to_json(),
         }
     }
 
-    /// Problems first, then the links to other websites, then a summary.
-    pub fn to_text(&self) -> String {
+    /// Problems first (a warning repeated in many places once, unless
+    /// `verbose`), then the links to other websites, then a summary.
+    pub fn to_text(&self, verbose: bool) -> String {
         let mut text = String::new();
-        for diagnostic in &self.diagnostics {
-            let _ = writeln!(text, "{diagnostic}");
+        for entry in grouped_text(&self.diagnostics, verbose) {
+            let _ = writeln!(text, "{entry}");
         }
         for (link, status) in &self.external_links {
             let outcome = match status {
@@ -234,7 +236,7 @@ mod tests {
     #[test]
     fn text_lists_problems_links_and_a_summary() {
         assert_eq!(
-            report().to_text(),
+            report().to_text(false),
             "content/a.md:3:1: error: this image has no alt text\n  hint: describe it\n\
              content/b.md:1:1: warning: reading level is grade 9.4\n\
              content/a.md:5:2: info: links to https://x.org\n\

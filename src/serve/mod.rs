@@ -65,19 +65,21 @@ struct OverlayProblem {
 /// A good build, as served.
 struct Preview {
     files: Arc<OutputSet>,
-    /// `search-index.json` of each language, built on the first request.
+    /// The search index of each language (list and parts), built on the first request.
     search: Vec<DeferredIndex>,
 }
 
 impl Preview {
     fn contains(&self, path: &str) -> bool {
-        self.files.contains_key(path) || self.search.iter().any(|index| index.path == path)
+        // A search path builds that index (a search is under way): only a
+        // part the index has is there, anything else is a 404.
+        self.files.contains_key(path) || self.search.iter().any(|index| index.get(path).is_some())
     }
 
     fn get(&self, path: &str) -> Option<&[u8]> {
         match self.files.get(path) {
             Some(body) => Some(body),
-            None => self.search.iter().find(|index| index.path == path).map(DeferredIndex::bytes),
+            None => self.search.iter().find_map(|index| index.get(path)),
         }
     }
 }

@@ -10,6 +10,7 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { after, before, test } from 'node:test';
@@ -55,6 +56,9 @@ after(async () => {
 /** Types `query` into the search box and waits for the status line to settle on a count. */
 async function searchFor(page, query) {
   const input = page.getByRole('searchbox', { name: 'Search this guide' });
+  // Cleared first, so the count waited for below is this query's, not the last one's.
+  await input.fill('');
+  await page.waitForFunction(() => document.querySelector('.search-status')?.textContent === '');
   await input.fill(query);
   await page.waitForFunction(
     () => /results?|No results/.test(document.querySelector('.search-status')?.textContent || ''),
@@ -200,6 +204,58 @@ test('search works offline after one visit', async () => {
     assert.equal(await page.locator('h1').textContent(), 'Cuidados en casa');
     await context.setOffline(false);
   });
+});
+
+// A guide of thousands of pages: the first search must not download the
+// whole index (issue #13: at most 300 KB at 10,000 pages). 1,200 generated
+// pages in 20 sections give an index of several parts; a search fetches a few.
+test('on a large guide a search fetches the list and a few parts, not the whole index', async () => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'carebook-search-large-'));
+  let site;
+  let server;
+  try {
+    await fs.cp(path.join(REPO_ROOT, 'tests', 'fixtures', 'base'), root, { recursive: true });
+    const topics = ['sleep', 'pain', 'diet', 'walking', 'wounds', 'medicine', 'stairs', 'bathing'];
+    const pageText = (i) =>
+      `+++\ntitle = "Guide page ${i}"\ndescription = "Advice on ${topics[i % 8]} after surgery."\n+++\n\n` +
+      `Marker word${i} and some ${topics[i % 8]} advice: rest often, drink water, and call us when unsure.\n\n` +
+      `## More about ${topics[(i + 3) % 8]} {#more}\n\nCode zq${(i * 7919) % 100000} for this page.\n`;
+    for (let s = 0; s < 20; s += 1) {
+      const folder = path.join(root, 'content', `part-${s}`);
+      await fs.mkdir(folder);
+      await fs.writeFile(path.join(folder, '_index.md'), `+++\ntitle = "Part ${s}"\ndescription = "Part ${s} of the guide."\n+++\n`);
+      for (let j = 0; j < 60; j += 1) await fs.writeFile(path.join(folder, `page-${s * 60 + j}.md`), pageText(s * 60 + j));
+    }
+    site = await buildSite(root);
+    server = await startServer(site.outDir);
+    let total = 0;
+    for (const entry of await fs.readdir(path.join(site.outDir, 'search-index'))) {
+      total += (await fs.stat(path.join(site.outDir, 'search-index', entry))).size;
+    }
+    await withPage(browser, async ({ page }) => {
+      const fetched = [];
+      page.on('response', async (response) => {
+        const url = new URL(response.url());
+        if (url.pathname.startsWith('/search-index')) fetched.push({ path: url.pathname, bytes: (await response.body()).length });
+      });
+      await page.goto(server.url('/'));
+      const found = await searchFor(page, 'word1111');
+      assert.deepEqual(found.titles, ['Guide page 1111']);
+      const heading = await searchFor(page, 'stairs');
+      assert.equal(heading.status, '300 results, the first 20 shown');
+      // Headings first ("More about stairs"), then pages that mention it.
+      assert.equal(await page.locator('.search-result-heading').first().textContent(), 'More about stairs');
+      const bytes = fetched.reduce((sum, f) => sum + f.bytes, 0);
+      const parts = fetched.filter((f) => f.path.startsWith('/search-index/'));
+      assert.ok(parts.length >= 2, `fetched ${JSON.stringify(fetched)}`);
+      assert.ok(bytes < total / 3, `two searches fetched ${bytes} of ${total} bytes: ${JSON.stringify(fetched)}`);
+      assert.equal(new Set(parts.map((f) => f.path)).size, parts.length, 'a part was fetched twice');
+    });
+  } finally {
+    await server?.close();
+    await site?.cleanup();
+    await fs.rm(root, { recursive: true, force: true });
+  }
 });
 
 test('the example site finds real words', async () => {

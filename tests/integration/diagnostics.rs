@@ -261,3 +261,44 @@ fn non_utf8_site_toml_is_reported_with_its_position() {
         run.stderr
     );
 }
+
+#[test]
+fn a_warning_repeated_on_many_pages_is_printed_once_and_verbose_lists_all() {
+    // At 10,000 pages one warning per page would be 10,000 lines.
+    let site = SiteTest::fixture("base");
+    for i in 0..12 {
+        site.write(
+            &format!("content/p{i:02}.md"),
+            &format!("+++\ntitle = \"Page {i}\"\n+++\nText.\n"),
+        );
+    }
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("this page has no description").count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "warning: in 12 places: this page has no description\n  \
+             content/p00.md:1:1, content/p01.md:1:1, content/p02.md:1:1 and 9 more (`--verbose` lists every one)\n  \
+             hint: add description"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("with 12 warning"), "the count stays the real one: {}", run.stderr);
+    let verbose = site.run(&["build", "--verbose"]);
+    assert_eq!(
+        verbose.stderr.matches("this page has no description").count(),
+        12,
+        "{}",
+        verbose.stderr
+    );
+    let check = site.run_within(&["check"], 120);
+    assert_eq!(check.stderr.matches("this page has no description").count(), 1, "{}", check.stderr);
+    let check = site.run_within(&["check", "--verbose"], 120);
+    assert_eq!(
+        check.stderr.matches("this page has no description").count(),
+        12,
+        "{}",
+        check.stderr
+    );
+}

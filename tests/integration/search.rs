@@ -5,8 +5,54 @@ use serde_json::Value;
 
 use crate::support::SiteTest;
 
+/// The index of the default language, its list and parts read back into
+/// one value: `docs` ([url, title]), `places` ([doc, anchor, heading,
+/// snippet], numbered across the site), `terms`, and `postings` (per term,
+/// its places as deltas), with `v`, `lang` and `parts` (how many files)
+/// from the list.
 fn index_of(site: &SiteTest) -> Value {
-    serde_json::from_str(&site.read_output("search-index.json")).unwrap()
+    let manifest: Value = serde_json::from_str(&site.read_output("search-index.json")).unwrap();
+    let part = |entry: &Value| -> Value {
+        serde_json::from_str(&site.read_output(entry[1].as_str().unwrap())).unwrap()
+    };
+    let (mut docs, mut places, mut place_ids) = (Vec::new(), Vec::new(), Vec::new());
+    for entry in manifest["pages"].as_array().unwrap() {
+        for record in part(entry)["docs"].as_array().unwrap() {
+            let doc = docs.len();
+            docs.push(serde_json::json!([record[0], record[1]]));
+            let mut ids = Vec::new();
+            for place in record[2].as_array().unwrap() {
+                ids.push(places.len() as u64);
+                places.push(serde_json::json!([doc, place[0], place[1], place[2]]));
+            }
+            place_ids.push(ids);
+        }
+    }
+    let (mut terms, mut postings) = (Vec::new(), Vec::new());
+    let list = manifest["terms"].as_array().unwrap();
+    for entry in list {
+        let part = part(entry);
+        for (term, pairs) in
+            part["terms"].as_array().unwrap().iter().zip(part["postings"].as_array().unwrap())
+        {
+            let pairs: Vec<u64> =
+                pairs.as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).collect();
+            let (mut doc, mut previous, mut deltas) = (0, 0, Vec::new());
+            for pair in pairs.chunks(2) {
+                doc += pair[0] as usize;
+                let id = place_ids[doc][(pair[1] >> 2) as usize];
+                deltas.push(id - previous);
+                previous = id;
+            }
+            terms.push(term.clone());
+            postings.push(deltas);
+        }
+    }
+    let parts = list.len() + manifest["pages"].as_array().unwrap().len();
+    serde_json::json!({
+        "v": manifest["v"], "lang": manifest["lang"], "parts": parts,
+        "docs": docs, "places": places, "terms": terms, "postings": postings,
+    })
 }
 
 fn urls(index: &Value) -> Vec<String> {
@@ -36,7 +82,7 @@ fn the_index_holds_every_published_page_and_its_content() {
     assert!(run.success, "{}", run.stderr);
     assert!(run.stderr.contains("Search index: "), "the build reports the size: {}", run.stderr);
     let index = index_of(&site);
-    assert_eq!(index["v"], 1);
+    assert_eq!(index["v"], 2);
     assert_eq!(index["lang"], "en");
     let urls = urls(&index);
     for url in ["/", "/care/", "/care/nausea/", "/care/kit/", "/care/symptoms/", "/es/cuidados/"] {
@@ -92,6 +138,14 @@ fn the_service_worker_precaches_the_index_and_the_script() {
     assert!(site.build().success);
     let worker = site.read_output("sw.js");
     assert!(worker.contains("\"url\":\"/search-index.json\""), "not precached");
+    // And every part of it.
+    let manifest: Value = serde_json::from_str(&site.read_output("search-index.json")).unwrap();
+    for entry in
+        manifest["terms"].as_array().unwrap().iter().chain(manifest["pages"].as_array().unwrap())
+    {
+        let url = format!("\"url\":\"/{}\"", entry[1].as_str().unwrap());
+        assert!(worker.contains(&url), "{url} not precached");
+    }
     assert!(worker.contains("\"url\":\"/js/search.js\""), "script not precached");
     // The form points at the index and starts hidden.
     let home = site.read_output("index.html");

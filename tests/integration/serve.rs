@@ -151,15 +151,30 @@ fn the_search_index_is_served_and_follows_edits() {
     let site = SiteTest::fixture("basic");
     let server = start(&site);
     let rx = events(server.port);
-    let (status, index) = get(server.port, "/search-index.json");
-    assert!(status.contains("200"), "{status}");
-    assert!(index.starts_with("{\"v\":1,"), "{index}");
-    assert!(!index.contains("zebracrossing"));
+    // The list, then every term part it names, as search.js would fetch them.
+    let terms = |port| -> String {
+        let (status, list) = get(port, "/search-index.json");
+        assert!(status.contains("200"), "{status}");
+        assert!(list.starts_with("{\"v\":2,"), "{list}");
+        let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+        list["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| {
+                let (status, part) = get(port, &format!("/{}", entry[1].as_str().unwrap()));
+                assert!(status.contains("200"), "{status}");
+                part
+            })
+            .collect()
+    };
+    assert!(!terms(server.port).contains("zebracrossing"));
     let page = site.root().join("content/prepare/first.md");
     let text = std::fs::read_to_string(&page).unwrap();
     std::fs::write(&page, format!("{text}\nA zebracrossing word.\n")).unwrap();
     wait_for_event(&rx, "reload");
-    assert!(get(server.port, "/search-index.json").1.contains("zebracrossing"));
+    assert!(terms(server.port).contains("zebracrossing"));
+    assert!(get(server.port, "/search-index/nothing.json").0.contains("404"));
 }
 
 #[test]

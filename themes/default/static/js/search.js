@@ -3,10 +3,12 @@
  * on every page. Without JavaScript the form stays hidden; nothing else on
  * the page depends on it.
  *
- * - On first focus or typing it fetches the search index (the form's
- *   data-index, e.g. /search-index.json: one per language, written by the
- *   build from src/search.rs, which documents its format). The service
- *   worker saves the index with every page, so search works offline.
+ * - On first focus it fetches the list of the search index's parts (the
+ *   form's data-index, e.g. /search-index.json: one per language, written
+ *   by the build from src/search.rs, which documents the format); each
+ *   search then fetches the parts it needs (the words typed, then the
+ *   records of the pages it shows), each part once. The service worker
+ *   saves them with every page, so search works offline.
  * - As the reader types it lists the pages that contain every word typed
  *   (a word may be the start of a longer one: "naus" finds "nausea"),
  *   pages whose title matches first, then those with a matching heading,
@@ -25,7 +27,7 @@
   'use strict';
 
   /** The index format this script reads ("v" in the file). */
-  const FORMAT_VERSION = 1;
+  const FORMAT_VERSION = 2;
   /** Results listed at most; the status line gives the full count. */
   const MAX_RESULTS = 20;
   /** Longest word kept, as MAX_TOKEN_CHARS in src/search.rs. */
@@ -87,101 +89,118 @@
   }
 
   // -------------------------------------------------------------------------
-  // Searching the index
+  // Searching the index: a list of parts (src/search.rs documents the format)
 
-  /** Wraps the parsed index file with what searching needs; throws if it is not one. */
-  function openIndex(data) {
-    if (!data || data.v !== FORMAT_VERSION || !Array.isArray(data.terms)) {
+  /** At most this many term parts are fetched for the start of one word. */
+  const MAX_PARTS_PER_WORD = 3;
+
+  /**
+   * Wraps the parsed list `manifest`; parts are fetched with
+   * `fetchPart(url)` (-> parsed JSON) when a search needs them, each once,
+   * `url` resolved against `baseUrl` (the list's own URL). Throws if the list
+   * is not one this script reads.
+   */
+  function openIndex(manifest, baseUrl, fetchPart) {
+    if (!manifest || manifest.v !== FORMAT_VERSION || !Array.isArray(manifest.terms) || !Array.isArray(manifest.pages)) {
       throw new Error('carebook: the search index has an unknown format');
     }
-    // Tokens of titles and headings, cut once, when first needed.
-    const titleTokens = new Map();
-    const headingTokens = new Map();
-    /** The top place of each page (places are in page order). */
-    const firstPlace = [];
-    data.places.forEach((place, i) => {
-      if (firstPlace[place[0]] === undefined) firstPlace[place[0]] = i;
-    });
+    const parts = new Map();
+    const part = (name) => {
+      if (!parts.has(name)) {
+        const promise = Promise.resolve(fetchPart(new URL(name, baseUrl).href));
+        // A failed part (offline, not saved) is fetched again next time.
+        promise.catch(() => parts.delete(name));
+        parts.set(name, promise);
+      }
+      return parts.get(name);
+    };
+    /** The term parts that may hold tokens starting with `token`. */
+    const termParts = (token) =>
+      manifest.terms
+        .filter(([first], i) => {
+          const next = manifest.terms[i + 1]?.[0];
+          return (first <= token || first.startsWith(token)) && (next === undefined || next > token);
+        })
+        .slice(0, MAX_PARTS_PER_WORD)
+        .map(([, name]) => name);
     return {
-      firstPlace,
-      docs: data.docs,
-      places: data.places,
-      terms: data.terms,
-      postings: data.postings,
-      /** The places (ascending ids) of term number `i`. */
-      placesOf(i) {
-        let place = 0;
-        return this.postings[i].map((delta) => (place += delta));
+      /** `[doc, place, flags]` of every term that starts with `token`. */
+      async postingsOf(token) {
+        const found = [];
+        for (const data of await Promise.all(termParts(token).map(part))) {
+          data.terms.forEach((term, i) => {
+            if (!term.startsWith(token)) return;
+            const list = data.postings[i];
+            let doc = 0;
+            for (let j = 0; j + 1 < list.length; j += 2) {
+              doc += list[j];
+              found.push([doc, list[j + 1] >> 2, list[j + 1] & 3]);
+            }
+          });
+        }
+        return found;
       },
-      titleTokens(doc) {
-        if (!titleTokens.has(doc)) titleTokens.set(doc, tokenize(this.docs[doc][1]));
-        return titleTokens.get(doc);
-      },
-      headingTokens(place) {
-        if (!headingTokens.has(place)) headingTokens.set(place, tokenize(this.places[place][2]));
-        return headingTokens.get(place);
+      /** A page's record: `[url, title, [[anchor, heading, snippet], ...]]`. */
+      async page(doc) {
+        let at = 0;
+        while (at + 1 < manifest.pages.length && manifest.pages[at + 1][0] <= doc) at += 1;
+        const [first, name] = manifest.pages[at];
+        return (await part(name)).docs[doc - first];
       },
     };
-  }
-
-  /** Whether every query token starts one of `tokens`. */
-  function coversAll(query, tokens) {
-    return query.every((q) => tokens.some((t) => t.startsWith(q)));
   }
 
   /**
    * The pages that contain every token of `query`, best first:
    * `{ total, results: [{ url, title, heading, snippet }] }`.
    */
-  function search(index, queryText) {
+  async function search(index, queryText) {
     const query = [...new Set(tokenize(queryText))];
     if (query.length === 0) return { total: 0, results: [] };
-    // doc -> Map(place -> number of query tokens found there)
-    let found = null;
-    for (const token of query) {
-      const places = new Set();
-      index.terms.forEach((term, i) => {
-        if (term.startsWith(token)) for (const p of index.placesOf(i)) places.add(p);
-      });
-      const byDoc = new Map();
-      for (const p of places) {
-        const doc = index.places[p][0];
-        if (found && !found.has(doc)) continue;
-        if (!byDoc.has(doc)) byDoc.set(doc, new Map(found ? found.get(doc) : []));
-        const counts = byDoc.get(doc);
-        counts.set(p, (counts.get(p) || 0) + 1);
+    // Per word: doc -> { title: in the title?, places: Map(place -> in its heading?) }.
+    const perWord = (await Promise.all(query.map((token) => index.postingsOf(token)))).map((list) => {
+      const docs = new Map();
+      for (const [doc, place, flags] of list) {
+        if (!docs.has(doc)) docs.set(doc, { title: false, places: new Map() });
+        const hit = docs.get(doc);
+        if (flags & 2) hit.title = true;
+        hit.places.set(place, hit.places.get(place) === true || (flags & 1) === 1);
       }
-      found = byDoc;
-      if (found.size === 0) break;
+      return docs;
+    });
+    const ranked = [];
+    for (const doc of perWord[0].keys()) {
+      // Every word must be in the page.
+      if (perWord.every((docs) => docs.has(doc))) ranked.push(rankDoc(doc, perWord.map((docs) => docs.get(doc))));
     }
-    const ranked = [...found].map(([doc, counts]) => rankDoc(index, doc, counts, query));
     ranked.sort((a, b) => b.tier - a.tier || b.places - a.places || a.doc - b.doc);
-    return { total: ranked.length, results: ranked.slice(0, MAX_RESULTS) };
+    const results = await Promise.all(ranked.slice(0, MAX_RESULTS).map((r) => result(index, r)));
+    return { total: ranked.length, results };
   }
 
-  /** A page's rank (3 title, 2 heading, 1 text) and the place to link to. */
-  function rankDoc(index, doc, counts, query) {
+  /** A page's rank (3 title, 2 heading, 1 text) and the place to link to; `hits` has one entry per word. */
+  function rankDoc(doc, hits) {
+    const places = new Set(hits.flatMap((hit) => [...hit.places.keys()]));
     let best = null;
     let bestScore = -1;
-    for (const [place, count] of counts) {
+    for (const place of [...places].sort((a, b) => a - b)) {
       // A heading that holds every word beats any text; then more words beat fewer.
-      const headingMatch = index.places[place][1] !== '' && coversAll(query, index.headingTokens(place));
-      const score = (headingMatch ? 1000 : 0) + count;
-      if (score > bestScore || (score === bestScore && place < best)) {
+      const inHeading = place > 0 && hits.every((hit) => hit.places.get(place) === true);
+      const score = (inHeading ? 1000 : 0) + hits.filter((hit) => hit.places.has(place)).length;
+      if (score > bestScore) {
         best = place;
         bestScore = score;
       }
     }
-    const titleMatch = coversAll(query, index.titleTokens(doc));
-    const headingMatch = bestScore >= 1000;
+    const titleMatch = hits.every((hit) => hit.title);
     // A page whose title matches is found as a whole: link to its top.
-    if (titleMatch) best = index.firstPlace[doc];
-    const [url, title] = index.docs[doc];
-    const [, anchor, heading, snippet] = index.places[best];
+    return { doc, tier: titleMatch ? 3 : bestScore >= 1000 ? 2 : 1, places: places.size, place: titleMatch ? 0 : best };
+  }
+
+  async function result(index, { doc, place }) {
+    const [url, title, places] = await index.page(doc);
+    const [anchor, heading, snippet] = places[place] || ['', '', ''];
     return {
-      doc,
-      tier: titleMatch ? 3 : headingMatch ? 2 : 1,
-      places: counts.size,
       url: anchor ? `${url}#${encodeURIComponent(anchor)}` : url,
       title,
       heading: anchor ? heading : '',
@@ -234,16 +253,19 @@
   let indexPromise = null;
   let index = null;
 
+  /** Fetches and parses one JSON file of the index; rejects on any failure. */
+  async function fetchJson(url) {
+    const response = await fetch(url, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return response.json();
+  }
+
   function loadIndex() {
     if (!indexPromise) {
-      const url = new URL(form.dataset.index, document.baseURI);
-      indexPromise = fetch(url, { credentials: 'same-origin' })
-        .then((response) => {
-          if (!response.ok) throw new Error(`HTTP ${response.status}`);
-          return response.json();
-        })
-        .then((data) => {
-          index = openIndex(data);
+      const url = new URL(form.dataset.index, document.baseURI).href;
+      indexPromise = fetchJson(url)
+        .then((manifest) => {
+          index = openIndex(manifest, url, fetchJson);
           return index;
         })
         .catch((error) => {
@@ -261,8 +283,18 @@
     list.hidden = true;
   }
 
-  function showResults(query) {
-    const { total, results } = search(index, query);
+  async function showResults(query) {
+    let found;
+    try {
+      found = await search(index, query);
+    } catch {
+      // A part could not be fetched (offline before it was saved).
+      if (input.value === query) status.textContent = TEXT.unavailable;
+      return;
+    }
+    // The reader may have typed on while the parts loaded: show the latest only.
+    if (input.value !== query) return;
+    const { total, results } = found;
     list.replaceChildren(...results.map(resultItem));
     list.hidden = results.length === 0;
     if (total === 0) status.textContent = TEXT.none(query.trim());
@@ -317,7 +349,7 @@
       }
     }
     // The reader may have typed on while the index loaded: show the latest.
-    if (input.value === query) showResults(query);
+    if (input.value === query) await showResults(query);
   }
 
   function resultLinks() {
