@@ -170,10 +170,16 @@ fn run_init(dir: &std::path::Path) -> Result<(), BuildError> {
     for file in &written {
         eprintln!("  created {}", dir.join(file).display());
     }
+    let dir = dir.display();
     eprintln!(
-        "Your new site is in {}. Next: `carebook build --root {}`, then open its public/ folder.",
-        dir.display(),
-        dir.display()
+        "Your new site is in {dir}. Next: `carebook serve --root {dir}`, then open the address it \
+         prints (http://127.0.0.1:1111 unless that port is taken)."
+    );
+    // Opened from the disk (file://), module scripts and the site's
+    // absolute addresses fail, so a built site must be served (issue #15).
+    eprintln!(
+        "To publish: `carebook check --root {dir}`, then `carebook build --root {dir}` writes the \
+         site into {dir}/public/ for your web host."
     );
     Ok(())
 }
