@@ -43,7 +43,20 @@ pub fn new_page(root: &Path, path: &str, kind: NewKind) -> Result<Vec<PathBuf>, 
         write_new(root, &section, &section_text(&section))?;
         written.push(section);
     }
-    write_new(root, &page, &page_text(&title_of(&relative), kind))?;
+    let is_section =
+        relative.file_name().is_some_and(|n| n.to_string_lossy().starts_with("_index."));
+    let text = match (is_section, kind) {
+        (true, NewKind::Page) => section_text(&page),
+        (true, _) => {
+            return Err(refuse(
+                &page,
+                "a section page (_index.md) cannot be a checklist or a journal page",
+                "leave --kind out for an _index.md, or give the page another name",
+            ));
+        }
+        (false, _) => page_text(&title_of(&relative), kind),
+    };
+    write_new(root, &page, &text)?;
     written.insert(0, page);
     Ok(written)
 }

@@ -177,3 +177,40 @@ fn links_to_drafts_are_broken_links() {
     assert!(run.stderr.contains("content/a.md:5:1: error: the link b.md"), "{}", run.stderr);
     assert!(site.run(&["build", "--drafts"]).success);
 }
+
+/// The base fixture with `tests/fixtures/warnings/<case>` laid over it
+/// builds (exit 0) and prints the lines of its `expected.txt`.
+fn check_warning(case: &str) {
+    let site = SiteTest::fixture("base");
+    let fixture = fixtures().join("warnings").join(case);
+    crate::support::copy_tree(&fixture, site.root());
+    let expected = fs::read_to_string(fixture.join("expected.txt")).unwrap();
+    let run = site.build();
+    assert!(run.success, "{case}: a warning failed the build\n{}", run.stderr);
+    assert!(
+        run.stderr.contains(expected.trim_end()),
+        "{case}: stderr lacks\n{expected}\n--- got ---\n{}",
+        run.stderr
+    );
+    let check = site.run_within(&["check"], 60);
+    assert!(
+        check.stderr.contains(expected.trim_end()),
+        "{case}: check disagrees\n{}",
+        check.stderr
+    );
+}
+
+/// issue #15: `/medicines/` was a silent 404.
+#[test]
+fn a_folder_without_its_section_page_is_a_warning() {
+    check_warning("folder-without-section");
+    let site = SiteTest::fixture("base");
+    crate::support::copy_tree(&fixtures().join("warnings/folder-without-section"), site.root());
+    let run = site.build();
+    assert!(
+        !run.stderr.contains("before/getting-ready"),
+        "a page bundle is not a section\n{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("with 2 warning(s)"), "{}", run.stderr);
+}
