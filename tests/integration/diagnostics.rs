@@ -214,3 +214,9 @@ fn a_folder_without_its_section_page_is_a_warning() {
     );
     assert!(run.stderr.contains("with 2 warning(s)"), "{}", run.stderr);
 }
+
+/// issue #15: rewording an item without `{#id}` silently drops its ticks.
+#[test]
+fn a_checklist_item_without_an_id_is_a_warning() {
+    check_warning("checklist-item-without-id");
+}
