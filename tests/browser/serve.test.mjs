@@ -1,5 +1,8 @@
-// `carebook serve` in Chromium (issue #15): a broken edit's problem
-// overlay is opaque and covers the whole page, header included.
+// `carebook serve` in Chromium (issue #15): pages served with serve's own
+// headers log nothing in the console (not even a warning: the
+// Permissions-Policy once named a feature Chromium does not know), and a
+// broken edit's problem overlay is opaque and covers the whole page,
+// header included.
 //
 // The other browser tests serve built sites from harness.mjs's static
 // server, which sends no security headers: only here does Chromium read the
@@ -56,6 +59,20 @@ after(async () => {
   await browser?.close();
   serve?.kill();
   if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+});
+
+test('a served page logs no console warning or error (Permissions-Policy included)', async () => {
+  await withPage(
+    browser,
+    async ({ page }) => {
+      const response = await page.goto(`${origin}/prepare/gather/`);
+      assert.match(response.headers()['permissions-policy'] ?? '', /camera=\(\)/, 'serve sends its policy');
+      // Header problems are logged while the page loads; give the live
+      // reload script a moment too.
+      await page.waitForTimeout(500);
+    },
+    { failOnWarnings: true },
+  );
 });
 
 test('a broken edit shows an opaque overlay over the whole page, header included', async () => {
