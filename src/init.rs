@@ -64,8 +64,10 @@ This guide helps you get ready for your treatment and look after yourself afterw
 Start with [getting ready](guide/_index.md).
 
 <!-- Every section with checklists or journal pages gets a print pack at
-     <section>/print/: all of them, one per printed page. -->
-To fill the forms in on paper, [print them all](/guide/print/).
+     <section>/print/ (here /guide/print/, and /print/ for the whole guide):
+     all of them, one per printed page. The home page and each section page
+     link to theirs by themselves, under "Print all the worksheets". -->
+To fill in the forms on paper, print them all from the link below.
 "###,
     ),
     (
