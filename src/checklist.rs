@@ -132,7 +132,7 @@ pub fn parse_checklist(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Ch
             items: Vec::new(),
         };
         for item in &group_items {
-            if let Some(parsed) = read_item(doc, *item, routes, &mut rendered) {
+            if let Some((parsed, pinned)) = read_item(doc, *item, routes, &mut rendered) {
                 let line = doc.position_of(item.start).line;
                 if let Some(first) = seen.get(&parsed.id) {
                     rendered.diagnostics.push(
@@ -146,6 +146,9 @@ pub fn parse_checklist(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Ch
                     continue;
                 }
                 seen.insert(parsed.id.clone(), line);
+                if !pinned {
+                    rendered.diagnostics.push(unpinned_item(doc, item.start, &parsed.id));
+                }
                 group.items.push(parsed);
             }
         }
@@ -166,12 +169,26 @@ pub fn parse_checklist(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Ch
     (rendered, checklist)
 }
 
+/// Ticks are stored under the item's id; one made from the item's words
+/// changes when the item is reworded, and the patient's ticks are silently
+/// dropped (issue #15), so an item without `{#id}` is pointed out.
+fn unpinned_item(doc: &ParsedDoc, start: usize, id: &str) -> Diagnostic {
+    Diagnostic::warning(
+        &doc.display_path,
+        doc.position_of(start),
+        format!("this item has no {{#id}}, so its ticks are kept under one made from its words ({id:?}) and are lost if you reword it"),
+    )
+    .with_hint(format!("add {{#some-id}} to pin it: end the line with {{#{id}}}, and keep that id when you change the words"))
+}
+
+/// The item at `item`, and whether its id was written (`{#id}`) rather
+/// than made from its words.
 fn read_item(
     doc: &ParsedDoc,
     item: ItemAt,
     routes: &RouteTable,
     rendered: &mut RenderedDoc,
-) -> Option<ChecklistItem> {
+) -> Option<(ChecklistItem, bool)> {
     let source = &doc.body[item.start..item.end];
     let position = doc.position_of(item.start);
     let (first_line, rest) = source.split_once('\n').unwrap_or((source, ""));
@@ -188,12 +205,15 @@ fn read_item(
     let note_source = dedent(rest);
     let note = render_text(doc, &note_source, position.line + 1, routes);
     merge(rendered, &note);
-    let id = attributes.and_then(|a| a.id).unwrap_or_else(|| slugify(&plain(&text.html)));
-    Some(ChecklistItem {
+    let written = attributes.and_then(|a| a.id);
+    let pinned = written.is_some();
+    let id = written.unwrap_or_else(|| slugify(&plain(&text.html)));
+    let item = ChecklistItem {
         id,
         text: text.html.trim().to_string(),
         note: note.html.trim().to_string(),
-    })
+    };
+    Some((item, pinned))
 }
 
 /// Plain text that is not part of an item would silently disappear from
@@ -342,7 +362,7 @@ mod tests {
 
     #[test]
     fn text_after_the_items_is_a_warning_naming_its_line() {
-        let body = "Intro.\n\n- [ ] Blanket\n- [ ] Water\n\nThis paragraph is lost.\n";
+        let body = "Intro.\n\n- [ ] Blanket {#b}\n- [ ] Water {#w}\n\nThis paragraph is lost.\n";
         let (rendered, checklist) = parse_checklist(&doc(body), &RouteTable::new());
         assert_eq!(checklist.item_count(), 2);
         let warnings: Vec<_> = rendered.diagnostics.iter().filter(|d| !d.is_error()).collect();
@@ -356,7 +376,8 @@ mod tests {
 
     #[test]
     fn notes_and_blank_lines_between_items_are_not_loose_text() {
-        let body = "- [ ] Blanket\n  A warm one.\n\n- [ ] Water\n\n## More\n\n- [ ] Mask\n";
+        let body =
+            "- [ ] Blanket {#b}\n  A warm one.\n\n- [ ] Water {#w}\n\n## More\n\n- [ ] Mask {#m}\n";
         let (rendered, _) = parse_checklist(&doc(body), &RouteTable::new());
         assert!(rendered.diagnostics.is_empty(), "{:?}", rendered.diagnostics);
     }
@@ -365,7 +386,13 @@ mod tests {
     fn reads_items_ids_and_notes() {
         let body = "Have these close.\n\n- [ ] A soft *blanket* {#blanket}\n  Something warm.\n- [x] A glass of water\n";
         let (rendered, checklist) = parse_checklist(&doc(body), &RouteTable::new());
-        assert!(rendered.diagnostics.is_empty(), "{:?}", rendered.diagnostics);
+        // The one warning: the second item's id is made from its words.
+        assert!(
+            !rendered.diagnostics.iter().any(Diagnostic::is_error),
+            "{:?}",
+            rendered.diagnostics
+        );
+        assert_eq!(rendered.diagnostics.len(), 1, "{:?}", rendered.diagnostics);
         assert_eq!(rendered.html.trim(), "<p>Have these close.</p>");
         let items = &checklist.groups[0].items;
         assert_eq!(items.len(), 2);
@@ -378,7 +405,7 @@ mod tests {
 
     #[test]
     fn groups_follow_headings() {
-        let body = "Intro.\n\n## Comfort\n\nFor your body.\n\n- [ ] Blanket\n\n## Focus\n\n- [ ] Eye mask\n- [ ] Music\n";
+        let body = "Intro.\n\n## Comfort\n\nFor your body.\n\n- [ ] Blanket {#b}\n\n## Focus\n\n- [ ] Eye mask {#e}\n- [ ] Music {#m}\n";
         let (rendered, checklist) = parse_checklist(&doc(body), &RouteTable::new());
         assert!(rendered.diagnostics.is_empty(), "{:?}", rendered.diagnostics);
         let titles: Vec<&str> = checklist.groups.iter().map(|g| g.title.as_str()).collect();
@@ -392,8 +419,12 @@ mod tests {
     fn duplicate_and_empty_items_and_empty_lists_are_errors() {
         let (rendered, _) =
             parse_checklist(&doc("- [ ] Water\n- [ ] Water\n- [ ] {#x}\n"), &RouteTable::new());
-        let messages: Vec<(usize, &str)> =
-            rendered.diagnostics.iter().map(|d| (d.position.line, d.message.as_str())).collect();
+        let messages: Vec<(usize, &str)> = rendered
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.position.line, d.message.as_str()))
+            .collect();
         assert_eq!(
             messages,
             [
@@ -406,9 +437,23 @@ mod tests {
     }
 
     #[test]
+    fn an_item_without_an_id_is_a_warning_naming_its_line() {
+        let body = "- [ ] A soft blanket {#blanket}\n- [ ] A glass of water\n  Cold.\n";
+        let (rendered, checklist) = parse_checklist(&doc(body), &RouteTable::new());
+        assert_eq!(checklist.item_count(), 2);
+        let found: Vec<_> =
+            rendered.diagnostics.iter().map(|d| (d.position.line, d.severity)).collect();
+        assert_eq!(found, [(6, crate::diagnostic::Severity::Warning)]);
+        assert!(rendered.diagnostics[0].message.contains("(\"a-glass-of-water\")"));
+        let hint = rendered.diagnostics[0].hint.as_deref().unwrap_or_default();
+        assert!(hint.starts_with("add {#some-id} to pin it"), "{hint}");
+        assert!(hint.contains("{#a-glass-of-water}"), "{hint}");
+    }
+
+    #[test]
     fn plain_bullets_after_the_items_are_pointed_out() {
         let (rendered, checklist) =
-            parse_checklist(&doc("- [ ] Water\n- Forgot the box\n"), &RouteTable::new());
+            parse_checklist(&doc("- [ ] Water {#w}\n- Forgot the box\n"), &RouteTable::new());
         assert_eq!(checklist.item_count(), 1);
         assert_eq!(rendered.diagnostics[0].severity, crate::diagnostic::Severity::Warning);
         assert_eq!(rendered.diagnostics[0].position.line, 6);

@@ -45,6 +45,8 @@ pub enum BuildError {
     UnsafeOutput { path: PathBuf, reason: String },
     #[error("{dir} already contains a site")]
     InitTargetNotEmpty { dir: PathBuf },
+    #[error("cannot create {path}: {reason}")]
+    NewPage { path: PathBuf, reason: String, hint: String },
     #[error("{variable}={value:?} is not a date")]
     InvalidDate { variable: &'static str, value: String },
     #[error("could not listen on {address}")]
@@ -111,6 +113,7 @@ impl BuildError {
                 "write the date as YYYY-MM-DD, e.g. 2026-11-25, or unset {variable} to use today's date"
             )),
             BuildError::Write { path, source } => write_hint(path, source),
+            BuildError::NewPage { hint, .. } => Some(hint.clone()),
             _ => None,
         }
     }

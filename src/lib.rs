@@ -20,6 +20,7 @@ pub mod images;
 pub mod init;
 pub mod markdown;
 pub mod model;
+pub mod new_page;
 pub mod offline;
 pub mod output;
 pub mod postprocess;

@@ -85,6 +85,22 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Create a new page in content/, with the front matter its kind needs.
+    ///
+    /// PATH is the page's path inside content/ (`before/pain-relief`; `.md`
+    /// is added). An existing file is never overwritten, and a folder on
+    /// the way that has no _index.md gets one.
+    New {
+        /// The page's path inside content/, e.g. before/pain-relief.
+        #[arg(value_name = "PATH")]
+        path: String,
+        /// What the page is: a guidance page, a journal page or a checklist.
+        #[arg(long, value_enum, value_name = "KIND", default_value_t = carebook::new_page::NewKind::Page)]
+        kind: carebook::new_page::NewKind,
+        /// The site's folder, the one that holds site.toml.
+        #[arg(long, short, value_name = "FOLDER", default_value = ".")]
+        root: PathBuf,
+    },
     /// Create a new site with example pages in a new folder.
     Init {
         /// The folder to create the site in.
@@ -101,6 +117,7 @@ fn main() -> ExitCode {
             run_build(&BuildOptions { root, output, include_drafts: drafts, base_url }, verbose)
         }
         Command::Init { dir } => run_init(&dir),
+        Command::New { path, kind, root } => run_new(&root, &path, kind),
         Command::Check { root, external, format, verbose } => {
             return run_check(&carebook::check::CheckOptions { root, external }, format, verbose);
         }
@@ -175,15 +192,48 @@ fn run_check(
     }
 }
 
+fn run_new(
+    root: &std::path::Path,
+    path: &str,
+    kind: carebook::new_page::NewKind,
+) -> Result<(), BuildError> {
+    let written = carebook::new_page::new_page(root, path, kind)?;
+    // `carebook new x` in the site's folder names the files as the author does.
+    let shown = |file: &std::path::Path| {
+        if root == std::path::Path::new(".") { file.to_path_buf() } else { root.join(file) }
+    };
+    for (i, file) in written.iter().enumerate() {
+        let why = if i == 0 {
+            ""
+        } else {
+            " (its folder's section page: without it, the folder's address would be a 404)"
+        };
+        eprintln!("  created {}{why}", shown(file).display());
+    }
+    let serve = if root == std::path::Path::new(".") {
+        "carebook serve".to_string()
+    } else {
+        format!("carebook serve --root {}", root.display())
+    };
+    eprintln!("Next: write the page, and watch it change as you save with `{serve}`.");
+    Ok(())
+}
+
 fn run_init(dir: &std::path::Path) -> Result<(), BuildError> {
     let written = carebook::init::init_site(dir)?;
     for file in &written {
         eprintln!("  created {}", dir.join(file).display());
     }
+    let dir = dir.display();
     eprintln!(
-        "Your new site is in {}. Next: `carebook build --root {}`, then open its public/ folder.",
-        dir.display(),
-        dir.display()
+        "Your new site is in {dir}. Next: `carebook serve --root {dir}`, then open the address it \
+         prints (http://127.0.0.1:1111 unless that port is taken)."
+    );
+    // Opened from the disk (file://), module scripts and the site's
+    // absolute addresses fail, so a built site must be served (issue #15).
+    eprintln!(
+        "To publish: `carebook check --root {dir}`, then `carebook build --root {dir}` writes the \
+         site into {dir}/public/ for your web host."
     );
     Ok(())
 }

@@ -23,6 +23,7 @@ pub fn validate_site(
     diagnostics.extend(check_address_links(site, statics));
     diagnostics.extend(check_worksheet_references(site));
     diagnostics.extend(check_print_pack_addresses(site));
+    diagnostics.extend(check_folders_have_section_pages(site));
     if template_names.contains(crate::render::ANSWERS_TEMPLATE) {
         diagnostics.extend(check_answers_address(site));
     }
@@ -372,6 +373,52 @@ fn check_worksheet_references(site: &Site) -> Vec<Diagnostic> {
         }
     }
     diagnostics
+}
+
+/// A folder with pages but no `_index.md` is published without its
+/// section page, so its address (`/medicines/`, where a patient who trims
+/// the address lands) is a 404 (issue #15). A page bundle's own folder
+/// (`getting-ready/index.md`) is the page, not a section.
+fn check_folders_have_section_pages(site: &Site) -> Vec<Diagnostic> {
+    let sections: BTreeSet<&str> =
+        site.sections.iter().map(|s| folder_of(&s.entry.content_path)).collect();
+    let mut missing = BTreeSet::new();
+    for page in &site.pages {
+        let path = page.entry.content_path.as_str();
+        let mut folder = folder_of(path);
+        if path.ends_with("/index.md") {
+            folder = folder_of(folder);
+        }
+        while !folder.is_empty() {
+            if !sections.contains(folder) {
+                missing.insert(folder);
+            }
+            folder = folder_of(folder);
+        }
+    }
+    let home = &site.sections[site.root].entry.url;
+    missing
+        .into_iter()
+        .map(|folder| {
+            let index = format!("content/{folder}/_index.md");
+            Diagnostic::warning(
+                &index,
+                Position::start(),
+                format!(
+                    "the folder content/{folder}/ has pages but no _index.md, so its address {home}{folder}/ is a page not found"
+                ),
+            )
+            .with_hint(format!(
+                "create {index} with a title and a description (`carebook new {folder}/_index.md` writes one)"
+            ))
+        })
+        .collect()
+}
+
+/// The folder of a content path: `before/pain.md` -> `before`,
+/// `before` -> `` (the content folder itself).
+fn folder_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(folder, _)| folder)
 }
 
 /// A section's print pack lives at `<section>/print/`; a page there would be

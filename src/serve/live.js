@@ -16,8 +16,10 @@
     overlay = document.createElement('div');
     overlay.id = 'carebook-serve-problems';
     overlay.setAttribute('role', 'alert');
-    overlay.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);' +
-      'color:#fff;font:16px/1.5 system-ui,sans-serif;padding:1.5rem';
+    // Opaque (issue #15): a see-through box let the page's header show
+    // through the problems, and made both hard to read.
+    overlay.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;background:#141414;' +
+      'opacity:1;color:#fff;font:16px/1.5 system-ui,sans-serif;padding:1.5rem;margin:0;box-sizing:border-box';
     var title = document.createElement('h2');
     title.textContent = 'The site could not be rebuilt. The last good version is still being served.';
     title.style.cssText = 'margin:0 0 1rem;font-size:1.25rem;color:#ffd479';
@@ -29,7 +31,8 @@
       item.style.marginBottom = '.75rem';
       var where = document.createElement('code');
       where.textContent = problem.path + ':' + problem.line + ':' + problem.column;
-      where.style.color = '#9fd3ff';
+      // The theme's light <code> background would hide this light text.
+      where.style.cssText = 'color:#9fd3ff;background:#2b2b2b;padding:0 .25em';
       item.appendChild(where);
       item.appendChild(document.createTextNode(' ' + problem.severity + ': ' + problem.message));
       if (problem.hint) {

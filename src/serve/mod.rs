@@ -106,6 +106,11 @@ impl ServerState {
 
 /// Runs the server until Ctrl-C.
 pub fn serve(options: &ServeOptions) -> Result<(), BuildError> {
+    // The message `build` gives (issue #15): a mistyped --root is a
+    // missing site, not a raw OS error or a preview of nothing.
+    if !options.root.join(crate::config::CONFIG_FILE).is_file() {
+        return Err(BuildError::MissingConfig { root: options.root.clone() });
+    }
     // Watch events carry absolute paths; compare them with an absolute root.
     let root = options
         .root

@@ -319,19 +319,22 @@ function isLocalUrl(raw) {
  * console errors, uncaught exceptions, and every request whose host is not 127.0.0.1.
  * `options` goes to browser.newContext (e.g. `{ viewport: { width: 320, height: 640 } }`),
  * except `allowDocument404: true`, which lets the page itself answer 404 (a test of the
- * 404 page): Chromium logs the document's own 404 as a console error, and only that is let through.
+ * 404 page): Chromium logs the document's own 404 as a console error, and only that is let through;
+ * `failOnWarnings: true` records console warnings too (Chromium reports a bad header, such as an
+ * unknown Permissions-Policy feature, as a warning).
  *
  * Returns `{ context, page, problems, assertClean(label), close() }`.
  * `close()` asserts that nothing was recorded, then closes the context;
  * use `withPage` to have that done for you.
  */
 export async function openPage(browser, options = {}) {
-  const { allowDocument404 = false, ...contextOptions } = options;
+  const { allowDocument404 = false, failOnWarnings = false, ...contextOptions } = options;
   const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
   const problems = [];
   page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
+    const recorded = msg.type() === 'error' || (failOnWarnings && msg.type() === 'warning');
+    if (!recorded) return;
     const loc = msg.location();
     if (
       allowDocument404 &&
@@ -341,7 +344,7 @@ export async function openPage(browser, options = {}) {
       return;
     }
     const where = loc && loc.url ? ` (${loc.url}:${loc.lineNumber + 1}:${loc.columnNumber + 1})` : '';
-    problems.push(`console error on ${page.url()}: ${msg.text()}${where}`);
+    problems.push(`console ${msg.type()} on ${page.url()}: ${msg.text()}${where}`);
   });
   page.on('pageerror', (err) => {
     problems.push(`uncaught exception on ${page.url()}: ${err.stack || err.message}`);

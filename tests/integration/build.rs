@@ -176,10 +176,32 @@ fn init_creates_a_site_that_builds_without_warnings() {
     let site = SiteTest { dir };
     let run = site.run(&["init", "new-site"]);
     assert!(run.success, "{}", run.stderr);
+    // Opened from the disk, a built site is broken: init says to serve it.
+    assert!(run.stderr.contains("Next: `carebook serve --root new-site`"), "{}", run.stderr);
+    assert!(run.stderr.contains("http://127.0.0.1:1111"), "{}", run.stderr);
     let run = site.run(&["build", "--root", "new-site"]);
     assert!(run.success, "{}", run.stderr);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
-    assert!(site.root().join("new-site/public/guide/first-steps/index.html").exists());
+    let public = site.root().join("new-site/public");
+    // One of each kind of page the starter teaches, and the print pack it links to.
+    for page in ["guide/first-steps", "guide/what-to-bring", "guide/how-you-feel", "guide/print"] {
+        assert!(public.join(page).join("index.html").exists(), "no {page}");
+    }
+    let html = |page: &str| fs::read_to_string(public.join(page).join("index.html")).unwrap();
+    assert!(html("guide/what-to-bring").contains("type=checkbox"));
+    assert!(
+        html("guide/how-you-feel").contains("data-type=scale"),
+        "the starter journal has a scale"
+    );
+    // Written by the theme, not as an address in the Markdown: an address
+    // link such as /guide/print/ breaks when base_url has a path.
+    assert!(html("guide").contains("print-pack-link><a href=/guide/print/>"), "no print pack link");
+    assert!(html("").contains("print-pack-link><a href=/print/>"), "no print pack link");
+    let run =
+        site.run(&["build", "--root", "new-site", "--base-url", "https://clinic.example/guide/"]);
+    assert!(run.success, "the starter site must build under a path too\n{}", run.stderr);
+    let source = fs::read_to_string(site.root().join("new-site/content/guide/what-to-bring.md"));
+    assert!(source.unwrap().contains("<!--"), "the starter pages explain their syntax");
     let again = site.run(&["init", "new-site"]);
     assert_eq!(again.code, Some(1));
     assert!(again.stderr.contains("already contains a site"), "{}", again.stderr);

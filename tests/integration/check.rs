@@ -271,7 +271,7 @@ fn a_new_site_passes_check_cleanly() {
     // The system clock, as a clinic would run it.
     let run = run(&site, &["--root", "guide"], None);
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.ends_with("checked 3 pages: 0 errors, 0 warnings\n"), "{}", run.stdout);
+    assert!(run.stdout.ends_with("checked 5 pages: 0 errors, 0 warnings\n"), "{}", run.stdout);
 }
 
 #[test]

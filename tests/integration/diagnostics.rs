@@ -302,3 +302,46 @@ fn a_warning_repeated_on_many_pages_is_printed_once_and_verbose_lists_all() {
         check.stderr
     );
 }
+
+/// The base fixture with `tests/fixtures/warnings/<case>` laid over it
+/// builds (exit 0) and prints the lines of its `expected.txt`.
+fn check_warning(case: &str) {
+    let site = SiteTest::fixture("base");
+    let fixture = fixtures().join("warnings").join(case);
+    crate::support::copy_tree(&fixture, site.root());
+    let expected = fs::read_to_string(fixture.join("expected.txt")).unwrap();
+    let run = site.build();
+    assert!(run.success, "{case}: a warning failed the build\n{}", run.stderr);
+    assert!(
+        run.stderr.contains(expected.trim_end()),
+        "{case}: stderr lacks\n{expected}\n--- got ---\n{}",
+        run.stderr
+    );
+    let check = site.run_within(&["check"], 60);
+    assert!(
+        check.stderr.contains(expected.trim_end()),
+        "{case}: check disagrees\n{}",
+        check.stderr
+    );
+}
+
+/// issue #15: `/medicines/` was a silent 404.
+#[test]
+fn a_folder_without_its_section_page_is_a_warning() {
+    check_warning("folder-without-section");
+    let site = SiteTest::fixture("base");
+    crate::support::copy_tree(&fixtures().join("warnings/folder-without-section"), site.root());
+    let run = site.build();
+    assert!(
+        !run.stderr.contains("before/getting-ready"),
+        "a page bundle is not a section\n{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("with 2 warning(s)"), "{}", run.stderr);
+}
+
+/// issue #15: rewording an item without `{#id}` silently drops its ticks.
+#[test]
+fn a_checklist_item_without_an_id_is_a_warning() {
+    check_warning("checklist-item-without-id");
+}

@@ -10,6 +10,7 @@ mod fuzz_regressions;
 mod hostile;
 mod i18n;
 mod images;
+mod new_page;
 mod preview_memo;
 mod search;
 mod security;

@@ -325,3 +325,20 @@ fn a_taken_port_is_a_clear_error() {
     assert!(run.stderr.contains("could not listen on 127.0.0.1:"), "{}", run.stderr);
     assert!(run.stderr.contains("choose another with --port"), "{}", run.stderr);
 }
+
+/// issue #15: `serve --root` on a folder that is missing, or holds no site,
+/// says so as `build` does, instead of printing a raw OS error or serving
+/// nothing.
+#[test]
+fn a_missing_site_is_the_message_build_gives() {
+    let site = SiteTest { dir: tempfile::tempdir().unwrap() };
+    for root in ["no-such-folder", "."] {
+        let run = site.run_within(&["serve", "--root", root, "--port", "0"], 20);
+        assert_eq!(run.code, Some(1), "{root}: {}", run.stderr);
+        let built = site.run(&["build", "--root", root]);
+        assert!(run.stderr.contains("error: no site.toml in "), "{root}: {}", run.stderr);
+        assert!(run.stderr.contains("carebook init"), "{root}: {}", run.stderr);
+        assert!(!run.stderr.contains("os error"), "{root}: {}", run.stderr);
+        assert_eq!(run.stderr, built.stderr, "{root}: serve and build disagree");
+    }
+}
