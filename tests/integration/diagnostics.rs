@@ -337,7 +337,7 @@ fn a_folder_without_its_section_page_is_a_warning() {
         "a page bundle is not a section\n{}",
         run.stderr
     );
-    assert!(run.stderr.contains("with 2 warning(s)"), "{}", run.stderr);
+    assert!(run.stderr.contains("with 2 warnings"), "{}", run.stderr);
 }
 
 /// issue #15: rewording an item without `{#id}` silently drops its ticks.
