@@ -138,8 +138,13 @@ fn run() -> Result<bool, String> {
         }
         let exponent = (times[2] / times[0].max(1e-4)).ln() / (FACTORS[2] as f64).ln();
         let memory = last.1 as f64 / last.0 as f64;
-        let good = exponent <= MAX_EXPONENT && memory <= MAX_MEMORY_FACTOR;
-        all_good &= good;
+        let verdict = match (exponent <= MAX_EXPONENT, memory <= MAX_MEMORY_FACTOR) {
+            (true, true) => "",
+            (false, true) => "  <- time grows faster than the page",
+            (true, false) => "  <- memory above the limit",
+            (false, false) => "  <- time grows faster than the page; memory above the limit",
+        };
+        all_good &= verdict.is_empty();
         println!(
             "{:<20} {:>8.1}KB {:>10.3} {:>10.3} {:>10.3} {:>9.2} {:>11.1}x{}",
             construct.name,
@@ -149,12 +154,12 @@ fn run() -> Result<bool, String> {
             times[2],
             exponent,
             memory,
-            if good { "" } else { "  <- grows faster than the page" }
+            verdict
         );
     }
     println!(
         "\n{} (limits: exponent {MAX_EXPONENT}, memory {MAX_MEMORY_FACTOR}x the page)",
-        if all_good { "every construct is linear" } else { "CHECK FAILED" }
+        if all_good { "every construct within the limits" } else { "CHECK FAILED" }
     );
     Ok(all_good)
 }
