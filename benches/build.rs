@@ -33,9 +33,8 @@
 //! makes timed tests flaky, while this prints numbers for a person to judge.
 
 use std::fmt::Write as _;
-use std::io::Read as _;
 use std::path::Path;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 /// Sizes run when none are given.
@@ -47,6 +46,10 @@ const REPO: &str = env!("CARGO_MANIFEST_DIR");
 /// Cargo builds the bin target with the bench's own profile before running
 /// a bench, so this is never a stale binary (a hard-coded
 /// target/release/carebook could be one, left over from an older build).
+#[path = "measure.rs"]
+mod measure;
+use measure::RunResult;
+
 const CAREBOOK: &str = env!("CARGO_BIN_EXE_carebook");
 
 fn main() -> ExitCode {
@@ -194,15 +197,6 @@ struct SizeResult {
     stages: Option<StageTimes>,
 }
 
-/// One build, measured from outside.
-#[derive(Debug, Clone, Copy)]
-struct RunResult {
-    wall: Duration,
-    /// User plus system time of the child: above `wall` when it ran in parallel.
-    cpu: Duration,
-    peak_rss_kib: u64,
-}
-
 fn bench_size(pages: usize, runs: usize, settings: &Settings) -> Result<SizeResult, String> {
     let dir = tempfile::Builder::new()
         .prefix(&format!("carebook-bench-{pages}-"))
@@ -305,78 +299,16 @@ fn time_stages(root: &Path, output: &Path) -> Result<StageTimes, String> {
 /// Runs `carebook build` once; returns the measurements and the number of
 /// pages it reports.
 fn run_build(root: &Path, output: &Path) -> Result<(RunResult, usize), String> {
-    let started = Instant::now();
-    let mut child = Command::new(CAREBOOK)
-        .arg("build")
-        .arg("--root")
-        .arg(root)
-        .arg("--output")
-        .arg(output)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|err| format!("cannot start {CAREBOOK}: {err}"))?;
-    // Read stderr to its end before waiting, so a chatty failing build cannot
-    // block on a full pipe.
-    let mut stderr = String::new();
-    if let Some(mut pipe) = child.stderr.take() {
-        pipe.read_to_string(&mut stderr).map_err(|err| format!("reading its stderr: {err}"))?;
-    }
-    let (status, usage) = wait_with_usage(child.id())?;
-    let wall = started.elapsed();
-    if status != 0 {
-        return Err(format!("carebook build failed ({status}):\n{stderr}"));
-    }
+    let (result, stderr) = measure::run_build(CAREBOOK, root, output)?;
     let rendered = pages_reported(&stderr)
         .ok_or_else(|| format!("carebook printed no \"Built N pages\" line:\n{stderr}"))?;
-    let cpu = timeval(usage.ru_utime) + timeval(usage.ru_stime);
-    // ru_maxrss is in KiB on Linux (bytes on macOS).
-    let peak_rss_kib = u64::try_from(usage.ru_maxrss).unwrap_or(0);
-    Ok((RunResult { wall, cpu, peak_rss_kib }, rendered))
-}
-
-/// Reaps the child `pid` and returns its wait status and resource usage.
-///
-/// `wait4` gives the usage of this one child. `getrusage(RUSAGE_CHILDREN)`
-/// would give the largest peak of all children waited for so far, so a small
-/// build run after a big one would show the big one's memory.
-fn wait_with_usage(pid: u32) -> Result<(i32, libc::rusage), String> {
-    let pid = libc::pid_t::try_from(pid).map_err(|_| format!("odd process id {pid}"))?;
-    let mut status: libc::c_int = 0;
-    // SAFETY: a zeroed rusage is a valid value of this plain C struct.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: both pointers are to live locals; `pid` is our own child,
-        // which std has not reaped (we never call `Child::wait`).
-        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if reaped == pid {
-            break;
-        }
-        let err = std::io::Error::last_os_error();
-        if err.kind() != std::io::ErrorKind::Interrupted {
-            return Err(format!("wait4 on the build: {err}"));
-        }
-    }
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        // Killed by a signal: report it as a negative number.
-        -libc::WTERMSIG(status)
-    };
-    Ok((code, usage))
+    Ok((result, rendered))
 }
 
 /// `Built 1011 pages (1014 files) into ...` -> 1011.
 fn pages_reported(stderr: &str) -> Option<usize> {
     let line = stderr.lines().find(|l| l.starts_with("Built "))?;
     line.split_whitespace().nth(1)?.parse().ok()
-}
-
-fn timeval(tv: libc::timeval) -> Duration {
-    let secs = u64::try_from(tv.tv_sec).unwrap_or(0);
-    let micros = u32::try_from(tv.tv_usec).unwrap_or(0);
-    Duration::from_secs(secs) + Duration::from_micros(micros.into())
 }
 
 /// The number of files under `dir` and their total size.

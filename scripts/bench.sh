@@ -5,6 +5,8 @@
 #
 # Usage: bash scripts/bench.sh                  # 1,000 and 10,000 pages
 #        bash scripts/bench.sh -- 100000        # other sizes (comma or space separated)
+#        bash scripts/bench.sh scaling          # one page of each Markdown construct at
+#                                               # 1x/4x/16x: time exponent and memory (#16)
 #        bash scripts/bench.sh scale            # 1k, 10k and 100k pages, one run each,
 #                                               # on disk and then in /dev/shm (memory):
 #                                               # issue #7's scaling table (~10 minutes)
@@ -22,6 +24,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # compile error shows up on its own. `cargo bench` builds the same binary
 # (the bench profile inherits release) and uses it.
 cargo build --release
+
+if [[ "${1:-}" == "scaling" ]]; then
+  # One page of each Markdown construct at 1x, 4x and 16x (benches/scaling.rs):
+  # fails when a cost grows faster than the page.
+  exec cargo bench --bench scaling
+fi
 
 if [[ "${1:-}" == "scale" ]]; then
   shift

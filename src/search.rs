@@ -29,20 +29,24 @@
 //!
 //! ```json
 //! { "v": 2, "lang": "en", "docs": 1234,
-//!   "terms": [["aber", "search-index/t0.1a2b3c4d5e.json"], ["head", "search-index/t1.….json"]],
+//!   "terms": [["aber", "grow", "search-index/t0.1a2b3c4d5e.json"], ["head", "zone", "search-index/t1.….json"]],
 //!   "pages": [[0, "search-index/p0.….json"], [310, "search-index/p1.….json"]] }
 //! ```
 //!
-//! - A *term part* holds the tokens from its first one (in the list) up to
-//!   the next part's first one, sorted in UTF-16 order (as JavaScript
-//!   compares strings), and for each token its postings:
+//! - A *term part* holds the tokens from its first to its last one (both
+//!   in the list, so a search skips a part that cannot hold its word),
+//!   sorted in UTF-16 order (as JavaScript compares strings), and for each
+//!   token its postings:
 //!   `{ "terms": [token, ...], "postings": [[doc delta, code, doc delta, code, ...], ...] }`.
 //!   Each pair is one place of a page that holds the token: the page's
 //!   number as the difference from the pair before (0: the same page), and
 //!   `place << 2 | 2 if the token is in the page's title | 1 if in the
 //!   place's heading`, `place` counting the page's places from 0 (its top).
 //!   Ranking needs nothing more, so a search fetches the page records of
-//!   the results it shows only.
+//!   the results it shows only. A token on more than an eighth of the pages
+//!   (and at least 256) keeps one place per page, the best (title, then a
+//!   heading, then the first): its search lists pages, and "the" would
+//!   otherwise be most of the index.
 //! - A *page part* holds the records of the pages from its first number
 //!   up to the next part's: `{ "docs": [[url, title, [[anchor, heading, snippet], ...]], ...] }`,
 //!   one `[anchor, heading, snippet]` per place (the top's anchor and heading
@@ -247,12 +251,12 @@ pub fn build_search_index(docs: &[SearchDoc], lang: &str, prefix: &str) -> Vec<(
     let postings = collect_postings(docs);
     let mut term_parts = Vec::new();
     for (number, chunk) in cut(&postings, TERM_PART_BYTES, term_weight).iter().enumerate() {
-        let first = chunk[0].0.clone();
+        let (first, last) = (chunk[0].0.clone(), chunk[chunk.len() - 1].0.clone());
         let body = TermPart {
             terms: chunk.iter().map(|(term, _)| term.as_str()).collect(),
             postings: chunk.iter().map(|(_, list)| list.as_slice()).collect(),
         };
-        term_parts.push((first, part('t', number, to_json(&body))));
+        term_parts.push((first, last, part('t', number, to_json(&body))));
     }
     let records: Vec<PageRecord> = docs.iter().map(page_record).collect();
     let mut page_parts = Vec::new();
@@ -290,10 +294,43 @@ fn collect_postings(docs: &[SearchDoc]) -> Vec<(String, Vec<u32>)> {
             }
         }
     }
-    let mut sorted: Vec<(String, Vec<u32>)> =
-        postings.into_iter().map(|(token, (list, _))| (token, list)).collect();
+    let common = COMMON_MIN_DOCS.max(docs.len() / COMMON_SHARE);
+    let mut sorted: Vec<(String, Vec<u32>)> = postings
+        .into_iter()
+        .map(|(token, (list, _))| (token, one_place_per_page(list, common)))
+        .collect();
     sorted.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
     sorted
+}
+
+/// A token on more than this many pages (and [`COMMON_MIN_DOCS`]) keeps one
+/// place per page: on a guide of 10,000 pages "the" had 270 KB of postings,
+/// while a search for it lists pages, not the places within them.
+const COMMON_SHARE: usize = 8;
+const COMMON_MIN_DOCS: usize = 256;
+
+/// `list` (doc delta, code pairs) with one pair per page, the best place of
+/// each (the title, then a heading, then the first), if the token is on
+/// more than `common` pages; as it is otherwise.
+fn one_place_per_page(list: Vec<u32>, common: usize) -> Vec<u32> {
+    let pages = list.chunks(2).enumerate().filter(|(i, pair)| *i == 0 || pair[0] != 0).count();
+    if pages <= common {
+        return list;
+    }
+    let rank = |code: u32| code & 3; // title (2) beats heading (1) beats text (0)
+    let mut thinned: Vec<u32> = Vec::with_capacity(pages * 2);
+    for pair in list.chunks(2) {
+        match thinned.last_mut() {
+            // The same page as the pair kept last: keep the better place.
+            Some(kept) if pair[0] == 0 => {
+                if rank(pair[1]) > rank(*kept) {
+                    *kept = pair[1];
+                }
+            }
+            _ => thinned.extend_from_slice(pair),
+        }
+    }
+    thinned
 }
 
 /// Each place's distinct tokens, with the title (2) and heading (1) flags.
@@ -375,7 +412,7 @@ struct Manifest<'a> {
     v: u32,
     lang: &'a str,
     docs: usize,
-    terms: Vec<(String, String)>,
+    terms: Vec<(String, String, String)>,
     pages: Vec<(usize, String)>,
 }
 
@@ -858,9 +895,10 @@ mod tests {
             json(&files.iter().find(|(p, _)| *p == path).expect("listed part is written").1)
         };
         assert_eq!(files.len(), 3, "one term part and one page part");
-        let terms = file(&manifest["terms"][0][1]);
+        let terms = file(&manifest["terms"][0][2]);
         let pages = file(&manifest["pages"][0][1]);
         assert_eq!(manifest["terms"][0][0], terms["terms"][0]);
+        assert_eq!(manifest["terms"][0][1], *terms["terms"].as_array().unwrap().last().unwrap());
         assert_eq!(manifest["pages"][0][0], 0);
         assert_eq!(
             pages["docs"],
@@ -919,8 +957,9 @@ mod tests {
         let mut all = Vec::new();
         for entry in term_parts {
             let part =
-                json(&files.iter().find(|(p, _)| p == entry[1].as_str().unwrap()).unwrap().1);
+                json(&files.iter().find(|(p, _)| p == entry[2].as_str().unwrap()).unwrap().1);
             assert_eq!(part["terms"][0], entry[0]);
+            assert_eq!(*part["terms"].as_array().unwrap().last().unwrap(), entry[1]);
             all.extend(
                 part["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()),
             );
@@ -930,6 +969,15 @@ mod tests {
         let firsts: Vec<u64> = page_parts.iter().map(|p| p[0].as_u64().unwrap()).collect();
         assert_eq!(firsts[0], 0);
         assert!(firsts.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn a_token_on_many_pages_keeps_its_best_place_on_each() {
+        // Page 0: places 0 (text), 1 (heading); page 2: place 0 (title), place 3.
+        let list = vec![0, 0, 0, 1 << 2 | 1, 2, 2, 0, 3 << 2];
+        assert_eq!(one_place_per_page(list.clone(), 2), list, "two pages: not common");
+        assert_eq!(one_place_per_page(list, 1), [0, 1 << 2 | 1, 2, 2]);
+        assert_eq!(one_place_per_page(vec![5, 0, 0, 4], 0), [5, 0], "first page not page 0");
     }
 
     #[test]

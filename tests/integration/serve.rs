@@ -162,7 +162,7 @@ fn the_search_index_is_served_and_follows_edits() {
             .unwrap()
             .iter()
             .map(|entry| {
-                let (status, part) = get(port, &format!("/{}", entry[1].as_str().unwrap()));
+                let (status, part) = get(port, &format!("/{}", entry[2].as_str().unwrap()));
                 assert!(status.contains("200"), "{status}");
                 part
             })

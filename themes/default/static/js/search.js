@@ -114,15 +114,12 @@
       }
       return parts.get(name);
     };
-    /** The term parts that may hold tokens starting with `token`. */
+    /** The term parts that may hold tokens starting with `token` (each lists its first and last). */
     const termParts = (token) =>
       manifest.terms
-        .filter(([first], i) => {
-          const next = manifest.terms[i + 1]?.[0];
-          return (first <= token || first.startsWith(token)) && (next === undefined || next > token);
-        })
+        .filter(([first, last]) => (first <= token || first.startsWith(token)) && (last >= token || last.startsWith(token)))
         .slice(0, MAX_PARTS_PER_WORD)
-        .map(([, name]) => name);
+        .map(([, , name]) => name);
     return {
       /** `[doc, place, flags]` of every term that starts with `token`. */
       async postingsOf(token) {
