@@ -63,8 +63,12 @@ async function assertClean(tab, label) {
 }
 
 // In-page checks (each runs in the page: nothing from outside itself).
+// Ready once the lock's script has settled too: leaving the page while it
+// loads makes Firefox reject the import, a console error.
 const journalReady = () =>
-  !!document.querySelector('form[data-journal].is-ready') && document.querySelector('[data-journal-tools]')?.hidden === false;
+  !!document.querySelector('form[data-journal].is-ready') &&
+  document.querySelector('[data-journal-tools]')?.hidden === false &&
+  !!document.querySelector('[data-journal-tools]')?.dataset.lock;
 const checklistReady = () => document.querySelector('form[data-checklist]')?.dataset.enhanced === 'true';
 const fieldValue = (selector) => document.querySelector(selector)?.value;
 /** Whether some entry of the fixture's journal stores `text` for prompt `id`. */

@@ -475,9 +475,17 @@ function setUpTools(tools, journal, store) {
   tools.hidden = false;
   // Without the lock's script (an old offline copy, a failed download) the
   // journal works on, only without the passphrase lock.
+  // data-lock says when that is settled ("ready" or "failed"): a test that
+  // leaves the page earlier would cut the import short (Firefox rejects it).
   import('./lock.js')
     .then((lock) => lock.setUpLock(tools, { store, backup, download, enqueue, flush: () => allRecords(store) }))
-    .catch((error) => console.error('carebook: the journal lock could not start.', error));
+    .then(
+      () => (tools.dataset.lock = 'ready'),
+      (error) => {
+        tools.dataset.lock = 'failed';
+        console.error('carebook: the journal lock could not start.', error);
+      },
+    );
 }
 
 /** Sets up the journals under `root`; calling it twice is harmless. */
