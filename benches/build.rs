@@ -281,15 +281,15 @@ struct StageTimes {
 fn time_stages(root: &Path, output: &Path) -> Result<StageTimes, String> {
     let failed = |err: carebook::BuildError| format!("in-process build failed: {}", err.report());
     let started = Instant::now();
-    let overrides = carebook::config::ConfigOverrides::default();
-    let config = carebook::config::load_config(root, &overrides).map_err(failed)?;
-    let sources = carebook::discover::discover(&config).map_err(failed)?;
+    let overrides = carebook::source::config::ConfigOverrides::default();
+    let config = carebook::source::config::load_config(root, &overrides).map_err(failed)?;
+    let sources = carebook::source::discover::discover(&config).map_err(failed)?;
     let read = started.elapsed();
     let started = Instant::now();
     let built = carebook::render_output(&config, sources).map_err(failed)?;
     let render = started.elapsed();
     let started = Instant::now();
-    carebook::output::write_output(&built.files, output, &config.root).map_err(failed)?;
+    carebook::output::write::write_output(&built.files, output, &config.root).map_err(failed)?;
     let write = started.elapsed();
     // Not timed: freeing the output set is not part of what a user waits for.
     drop(built);

@@ -26,35 +26,39 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::Tera;
 
-use crate::assets::prepare_assets;
-use crate::check::contrast::check_brand_colours;
-use crate::checklist::parse_checklist;
-use crate::config::{Config, ConfigOverrides, load_config};
+use crate::content::checklist::parse_checklist;
+use crate::content::frontmatter::PageKind;
+use crate::content::frontmatter::{ParsedDoc, parse_document};
+use crate::content::images::{
+    ImageFiles, ImageSource, PublishOptions, check_images, publish_images,
+};
+use crate::content::markdown::{RenderedDoc, RouteTable, render_with_shortcodes};
+use crate::content::model::{
+    RenderedDocument, Site, Worksheet, assign_routes, build_model, url_from_path,
+};
+use crate::content::prompts::parse_prompts;
+use crate::content::translations::{LanguageDocs, TextFunction, load_ui_text, split_translations};
+use crate::content::validate::{check_reserved_addresses, check_translations, validate_site};
 use crate::diagnostic::{Diagnostic, sort_diagnostics};
-use crate::discover::{Sources, discover};
 use crate::error::BuildError;
-use crate::frontmatter::PageKind;
-use crate::frontmatter::{ParsedDoc, parse_document};
-use crate::i18n::{LanguageDocs, TextFunction, load_ui_text, split_translations};
-use crate::images::{ImageFiles, ImageSource, PublishOptions, check_images, publish_images};
-use crate::markdown::{RenderedDoc, RouteTable, render_with_shortcodes};
-use crate::model::{RenderedDocument, Site, Worksheet, assign_routes, build_model, url_from_path};
-use crate::offline::{add_manifest, add_offline_support};
-use crate::output::{OutputSet, write_output};
-use crate::postprocess::minify_output;
-use crate::prompts::parse_prompts;
-use crate::render::{Alternates, RenderInput, load_templates, render_site, template_names};
-use crate::render_memo::{
+use crate::output::minify::minify_output;
+use crate::output::offline::{add_manifest, add_offline_support};
+use crate::output::write::{OutputSet, write_output};
+use crate::render::assets::prepare_assets;
+use crate::render::contrast::check_brand_colours;
+use crate::render::headers::add_headers_file;
+use crate::render::memo::{
     DocumentKey, RenderMemo, RenderedBody, document_fingerprint, inputs_fingerprint,
     routes_fingerprint,
 };
-use crate::search::{
+use crate::render::pages::{Alternates, RenderInput, load_templates, render_site, template_names};
+use crate::render::search::{
     DeferredIndex, INDEX_FILE, build_search_index, is_search_file, search_documents,
 };
-use crate::security::add_headers_file;
-use crate::shortcodes::{Shortcodes, render_shortcodes};
-use crate::sitemap::{render_robots, render_sitemap};
-use crate::validate::{check_reserved_addresses, check_translations, validate_site};
+use crate::render::shortcodes::{Shortcodes, render_shortcodes};
+use crate::render::sitemap::{render_robots, render_sitemap};
+use crate::source::config::{Config, ConfigOverrides, load_config};
+use crate::source::discover::{Sources, discover};
 
 /// What `carebook build` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -233,7 +237,7 @@ pub fn render_output_with(
     let (mut images, image_outputs, image_diagnostics) = publish_images(&PublishOptions {
         files: image_files,
         used: &used_images,
-        cache_dir: Some(config.root.join(crate::images::CACHE_DIR)),
+        cache_dir: Some(config.root.join(crate::content::images::CACHE_DIR)),
     });
     // Every page shows the logo: it stays available offline.
     if let Some((logo, _)) = &config.clinic.logo {
@@ -373,7 +377,7 @@ fn build_language(
     // are not reported as broken on top of its own error.
     for path in tree.unparsed {
         let declared: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-        if crate::i18n::translation_suffix(path, &declared).is_none() {
+        if crate::content::translations::translation_suffix(path, &declared).is_none() {
             let url = url_from_path(path, None, &base_path);
             routes.entry(path.clone()).or_insert(url);
         }
@@ -468,7 +472,7 @@ fn render_document(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Option
 /// Parses every file in parallel; drafts are dropped unless asked for.
 /// Returns the documents and the content paths of files that failed.
 fn parse_all(
-    content: &[crate::discover::SourceFile],
+    content: &[crate::source::discover::SourceFile],
     include_drafts: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<ParsedDoc>, Vec<String>, Vec<String>) {

@@ -8,13 +8,13 @@
 
 use std::path::Path;
 
-use crate::config::{ConfigOverrides, parse_config};
-use crate::discover::SourceFile;
-use crate::frontmatter::{
+use crate::content::frontmatter::{
     ChecklistSettings, CommonMeta, PageKind, ParsedDoc, PromptsSettings, Role, parse_document,
     split_front_matter,
 };
-use crate::markdown::{RouteTable, render_inline, render_with_shortcodes, slugify};
+use crate::content::markdown::{RouteTable, render_inline, render_with_shortcodes, slugify};
+use crate::source::config::{ConfigOverrides, parse_config};
+use crate::source::discover::SourceFile;
 
 /// A fuzz target: its name and the function it calls with each input.
 pub type FuzzTarget = (&'static str, fn(&str));
@@ -70,14 +70,14 @@ pub fn markdown(text: &str) {
 /// Reads `text` as the body of a prompt collection.
 pub fn prompts(text: &str) {
     let doc = doc_with(text, PageKind::Prompts(PromptsSettings::default()));
-    let _ = crate::prompts::parse_prompts(&doc, &routes());
+    let _ = crate::content::prompts::parse_prompts(&doc, &routes());
 }
 
 /// Reads `text` as the body of a checklist, once-only and daily.
 pub fn checklist(text: &str) {
     for repeat_days in [0, 3] {
         let doc = doc_with(text, PageKind::Checklist(ChecklistSettings { repeat_days }));
-        let _ = crate::checklist::parse_checklist(&doc, &routes());
+        let _ = crate::content::checklist::parse_checklist(&doc, &routes());
     }
 }
 
@@ -85,9 +85,9 @@ pub fn checklist(text: &str) {
 /// the default theme's files and its compiled templates (the same for
 /// every input, and most of the time of a build if redone each time).
 struct SiteBase {
-    config: crate::config::Config,
+    config: crate::source::config::Config,
     /// The theme's files; each input puts its pages in `content`.
-    sources: std::sync::Mutex<crate::discover::Sources>,
+    sources: std::sync::Mutex<crate::source::discover::Sources>,
     tera: tera::Tera,
 }
 
@@ -99,9 +99,9 @@ fn site_base() -> Option<&'static SiteBase> {
         // built-in theme, and the content comes from the input.
         let root = Path::new("/nonexistent/carebook-fuzz-site");
         let config = parse_config(root, toml, &ConfigOverrides::default()).ok()?;
-        let mut sources = crate::discover::discover(&config).ok()?;
+        let mut sources = crate::source::discover::discover(&config).ok()?;
         sources.diagnostics.clear();
-        let tera = crate::render::load_templates(sources.templates.values()).ok()?;
+        let tera = crate::render::pages::load_templates(sources.templates.values()).ok()?;
         Some(SiteBase { config, sources: std::sync::Mutex::new(sources), tera })
     })
     .as_ref()

@@ -95,8 +95,8 @@ enum Command {
         #[arg(value_name = "PATH")]
         path: String,
         /// What the page is: a guidance page, a journal page or a checklist.
-        #[arg(long, value_enum, value_name = "KIND", default_value_t = carebook::new_page::NewKind::Page)]
-        kind: carebook::new_page::NewKind,
+        #[arg(long, value_enum, value_name = "KIND", default_value_t = carebook::scaffold::new_page::NewKind::Page)]
+        kind: carebook::scaffold::new_page::NewKind,
         /// The site's folder, the one that holds site.toml.
         #[arg(long, short, value_name = "FOLDER", default_value = ".")]
         root: PathBuf,
@@ -195,9 +195,9 @@ fn run_check(
 fn run_new(
     root: &std::path::Path,
     path: &str,
-    kind: carebook::new_page::NewKind,
+    kind: carebook::scaffold::new_page::NewKind,
 ) -> Result<(), BuildError> {
-    let written = carebook::new_page::new_page(root, path, kind)?;
+    let written = carebook::scaffold::new_page::new_page(root, path, kind)?;
     // `carebook new x` in the site's folder names the files as the author does.
     let shown = |file: &std::path::Path| {
         if root == std::path::Path::new(".") { file.to_path_buf() } else { root.join(file) }
@@ -220,7 +220,7 @@ fn run_new(
 }
 
 fn run_init(dir: &std::path::Path) -> Result<(), BuildError> {
-    let written = carebook::init::init_site(dir)?;
+    let written = carebook::scaffold::init::init_site(dir)?;
     for file in &written {
         eprintln!("  created {}", dir.join(file).display());
     }

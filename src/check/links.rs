@@ -14,10 +14,10 @@ use std::time::Duration;
 
 use pulldown_cmark::{Event, Parser, Tag};
 
-use crate::check::html::{html_attributes, html_tags};
+use crate::content::frontmatter::ParsedDoc;
+use crate::content::html::{html_attributes, html_tags};
+use crate::content::markdown::{LineIndex, markdown_options};
 use crate::diagnostic::{Diagnostic, Position};
-use crate::frontmatter::ParsedDoc;
-use crate::markdown::{LineIndex, markdown_options};
 
 /// How long one request may take.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -161,7 +161,7 @@ pub fn link_warning(link: &ExternalLink, status: &LinkStatus) -> Option<Diagnost
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontmatter::{CommonMeta, PageKind, Role};
+    use crate::content::frontmatter::{CommonMeta, PageKind, Role};
 
     fn doc(body: &str) -> ParsedDoc {
         ParsedDoc {

@@ -16,8 +16,6 @@
 //! The result is a [`CheckReport`]; the command prints it and fails (exit
 //! 1) only if it holds an error.
 
-pub mod contrast;
-pub mod html;
 pub mod links;
 pub mod prose;
 pub mod reading;
@@ -30,11 +28,11 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::build::render_output;
-use crate::config::{Config, ConfigOverrides, load_config};
+use crate::content::frontmatter::{ParsedDoc, parse_document};
 use crate::diagnostic::{Diagnostic, sort_diagnostics};
-use crate::discover::{SourceFile, discover};
 use crate::error::BuildError;
-use crate::frontmatter::{ParsedDoc, parse_document};
+use crate::source::config::{Config, ConfigOverrides, load_config};
+use crate::source::discover::{SourceFile, discover};
 
 pub use report::{CheckReport, PageGrade, ReportFormat};
 pub use review::Date;
@@ -115,10 +113,11 @@ fn check_page(file: &SourceFile, doc: &ParsedDoc, context: &PageContext) -> Page
     // A translation (`gather.es.md`) is in its language and published
     // under it (`/es/prepare/gather/`).
     let declared: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-    let language = match crate::i18n::translation_suffix(&doc.content_path, &declared) {
-        Some((_, code)) => code,
-        None => config.language.as_str(),
-    };
+    let language =
+        match crate::content::translations::translation_suffix(&doc.content_path, &declared) {
+            Some((_, code)) => code,
+            None => config.language.as_str(),
+        };
     // Flesch-Kincaid is calibrated on English only.
     let (grade, reading_warning) = if language == "en" || language.starts_with("en-") {
         reading::check_reading_level(doc, settings.max_grade)

@@ -9,8 +9,8 @@
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 
-use crate::frontmatter::{PageKind, ParsedDoc};
-use crate::markdown::{LineIndex, markdown_options};
+use crate::content::frontmatter::{PageKind, ParsedDoc};
+use crate::content::markdown::{LineIndex, markdown_options};
 use crate::readability::Passage;
 
 /// The passages of a document's body, in order.
@@ -136,7 +136,7 @@ fn attribute_blocks(text: &str) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontmatter::{ChecklistSettings, CommonMeta, Role};
+    use crate::content::frontmatter::{ChecklistSettings, CommonMeta, Role};
 
     fn doc(kind: PageKind, body: &str) -> ParsedDoc {
         ParsedDoc {

@@ -4,8 +4,8 @@
 //! warned about.
 
 use crate::check::prose::prose_passages;
+use crate::content::frontmatter::ParsedDoc;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::frontmatter::ParsedDoc;
 use crate::readability::{Sentence, score, split_sentences};
 
 /// How many long sentences the hint lists.
@@ -76,7 +76,7 @@ fn excerpt(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontmatter::{CommonMeta, PageKind, Role};
+    use crate::content::frontmatter::{CommonMeta, PageKind, Role};
 
     fn doc(body: &str) -> ParsedDoc {
         ParsedDoc {

@@ -8,9 +8,9 @@
 
 use std::fmt;
 
-use crate::config::CheckSettings;
+use crate::content::frontmatter::ParsedDoc;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::frontmatter::ParsedDoc;
+use crate::source::config::CheckSettings;
 
 /// The environment variable that replaces today's date.
 pub const TODAY_VARIABLE: &str = "CAREBOOK_TODAY";
@@ -146,7 +146,7 @@ fn reviewed_position(source: &str) -> Option<Position> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontmatter::{CommonMeta, PageKind, Role};
+    use crate::content::frontmatter::{CommonMeta, PageKind, Role};
 
     fn date(text: &str) -> Date {
         Date::parse(text).unwrap()

@@ -130,7 +130,7 @@ pub fn respond(
     }
     // The published site's headers (its _headers file), so a preview shows
     // what the policy blocks; connect-src 'self' lets live.js listen.
-    for (name, value) in crate::security::security_headers() {
+    for (name, value) in crate::render::headers::security_headers() {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     // The dev server must never let a browser or service worker keep an old copy.

@@ -22,14 +22,14 @@ use serde::Serialize;
 use tera::Tera;
 
 use crate::build::{Purpose, render_output_with};
-use crate::config::{Config, ConfigOverrides, load_config};
 use crate::diagnostic::Diagnostic;
-use crate::discover::{Sources, discover, refresh_content};
 use crate::error::BuildError;
-use crate::output::OutputSet;
-use crate::render::load_templates;
-use crate::render_memo::RenderMemo;
-use crate::search::DeferredIndex;
+use crate::output::write::OutputSet;
+use crate::render::memo::RenderMemo;
+use crate::render::pages::load_templates;
+use crate::render::search::DeferredIndex;
+use crate::source::config::{Config, ConfigOverrides, load_config};
+use crate::source::discover::{Sources, discover, refresh_content};
 use http::{EVENTS_PATH, LIVE_SCRIPT_PATH, Resolved};
 use watch::{Change, classify_change};
 
@@ -108,7 +108,7 @@ impl ServerState {
 pub fn serve(options: &ServeOptions) -> Result<(), BuildError> {
     // The message `build` gives (issue #15): a mistyped --root is a
     // missing site, not a raw OS error or a preview of nothing.
-    if !options.root.join(crate::config::CONFIG_FILE).is_file() {
+    if !options.root.join(crate::source::config::CONFIG_FILE).is_file() {
         return Err(BuildError::MissingConfig { root: options.root.clone() });
     }
     // Watch events carry absolute paths; compare them with an absolute root.

@@ -165,7 +165,7 @@ fn an_output_folder_that_cannot_be_created_is_named() {
 #[test]
 fn a_full_disk_keeps_the_old_output() {
     let (site, before) = built_site();
-    let files: carebook::output::OutputSet = [
+    let files: carebook::output::write::OutputSet = [
         ("index.html".to_string(), b"new".to_vec()),
         ("prepare/index.html".to_string(), b"new".to_vec()),
     ]
@@ -179,8 +179,9 @@ fn a_full_disk_keeps_the_old_output() {
             fs::write(path, bytes)
         }
     };
-    let err = carebook::output::write_output_with(&files, &site.public(), site.root(), &full)
-        .unwrap_err();
+    let err =
+        carebook::output::write::write_output_with(&files, &site.public(), site.root(), &full)
+            .unwrap_err();
     let report = err.report();
     assert!(report.contains("prepare/index.html"), "{report}");
     assert!(report.contains("No space left on device"), "{report}");

@@ -6,10 +6,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use carebook::build::{Purpose, SiteBuild, render_output_with};
-use carebook::config::{Config, ConfigOverrides, load_config};
-use carebook::discover::{Sources, discover};
-use carebook::render::load_templates;
-use carebook::render_memo::RenderMemo;
+use carebook::render::memo::RenderMemo;
+use carebook::render::pages::load_templates;
+use carebook::source::config::{Config, ConfigOverrides, load_config};
+use carebook::source::discover::{Sources, discover};
 
 const REPO_ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -102,7 +102,7 @@ fn a_new_page_and_a_changed_word_of_the_theme_match_a_full_render() {
 fn the_search_index_of_a_preview_is_the_one_a_build_writes() {
     let (config, sources) = load(Path::new(REPO_ROOT));
     let built = preview(&config, &sources, None);
-    assert!(built.files.keys().all(|path| !carebook::search::is_search_file(path)));
+    assert!(built.files.keys().all(|path| !carebook::render::search::is_search_file(path)));
     let templates = load_templates(sources.templates.values()).expect("templates compile");
     let published =
         render_output_with(&config, &sources, &templates, Purpose::Publish, None).expect("builds");

@@ -25,7 +25,7 @@ fn every_page_carries_the_policy_first_and_headers_repeat_it() {
     let run = site.build();
     assert!(run.success, "{}", run.stderr);
     let files = tree(&site.public());
-    let policy = carebook::security::meta_content_security_policy();
+    let policy = carebook::render::headers::meta_content_security_policy();
     let pages: Vec<&String> = files.keys().filter(|path| path.ends_with(".html")).collect();
     assert!(pages.iter().any(|p| p.ends_with("print/index.html")), "{pages:?}");
     assert!(pages.contains(&&"offline/index.html".to_string()), "{pages:?}");
@@ -40,7 +40,7 @@ fn every_page_carries_the_policy_first_and_headers_repeat_it() {
     }
     let headers = site.read_output("_headers");
     assert!(headers.contains("\n/*\n"), "{headers}");
-    let csp = carebook::security::header_content_security_policy();
+    let csp = carebook::render::headers::header_content_security_policy();
     assert!(headers.contains(&format!("  Content-Security-Policy: {csp}\n")), "{headers}");
     assert!(csp.starts_with(&policy));
     assert!(headers.contains("  Referrer-Policy: no-referrer\n"), "{headers}");

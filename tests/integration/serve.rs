@@ -307,7 +307,7 @@ fn responses_carry_the_security_headers() {
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let head = response.split("\r\n\r\n").next().unwrap_or_default();
-    let csp = carebook::security::header_content_security_policy();
+    let csp = carebook::render::headers::header_content_security_policy();
     assert!(head.contains(&format!("Content-Security-Policy: {csp}\r\n")), "{head}");
     assert!(head.contains("Referrer-Policy: no-referrer"), "{head}");
     assert!(head.contains("X-Content-Type-Options: nosniff"), "{head}");

@@ -12,9 +12,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::Tera;
 
-use crate::config::Config;
 use crate::error::BuildError;
-use crate::output::OutputSet;
+use crate::output::write::OutputSet;
+use crate::source::config::Config;
 
 /// The service worker's template and output name.
 pub const SERVICE_WORKER: &str = "sw.js";

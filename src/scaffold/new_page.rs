@@ -8,8 +8,8 @@
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use crate::config::CONFIG_FILE;
 use crate::error::BuildError;
+use crate::source::config::CONFIG_FILE;
 
 /// The kinds of page `new` can write (`kind = "..."` in front matter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -12,10 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use tera::Tera;
 
+use crate::content::markdown::{ShortcodeCall, shortcode_marker};
+use crate::content::model::{Entry, Site};
 use crate::diagnostic::Diagnostic;
-use crate::discover::TemplateSource;
-use crate::markdown::{ShortcodeCall, shortcode_marker};
-use crate::model::{Entry, Site};
+use crate::source::discover::TemplateSource;
 
 /// Where the site's shortcodes live, inside `templates/`.
 pub const SHORTCODE_DIR: &str = "shortcodes/";

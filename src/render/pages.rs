@@ -13,19 +13,19 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Tera;
 
-use crate::config::Config;
-use crate::discover::TemplateSource;
+use crate::content::frontmatter::PageKind;
+use crate::content::markdown::{CALLOUT_KINDS, Heading, callout_marker, embed_marker};
+use crate::content::model::{Entry, Page, PageId, Section, SectionId, Site};
+use crate::content::translations::UiText;
 use crate::error::BuildError;
-use crate::frontmatter::PageKind;
-use crate::i18n::UiText;
-use crate::markdown::{CALLOUT_KINDS, Heading, callout_marker, embed_marker};
-use crate::model::{Entry, Page, PageId, Section, SectionId, Site};
-use crate::output::OutputSet;
-use crate::render_memo::{RenderMemo, render_fingerprint, site_fingerprint};
-use crate::worksheets::{
+use crate::output::write::OutputSet;
+use crate::render::memo::{RenderMemo, render_fingerprint, site_fingerprint};
+use crate::render::worksheets::{
     CollectionContext, PrintPack, WorksheetContext, answers_url, journal_collections, print_packs,
     worksheet_context,
 };
+use crate::source::config::Config;
+use crate::source::discover::TemplateSource;
 
 /// The theme's "My answers" page (optional), built at `<language home>journal/`.
 pub const ANSWERS_TEMPLATE: &str = "answers.html";
@@ -299,7 +299,7 @@ pub struct RenderInput<'a> {
     pub text: &'a UiText,
     pub alternates: &'a Alternates,
     /// How the images pages show are published (`images`).
-    pub images: &'a crate::images::ImageCatalog,
+    pub images: &'a crate::content::images::ImageCatalog,
     /// A preview's fingerprint of the inputs (`render_memo`): each page
     /// rendered gets a fingerprint; `None` in a build.
     pub fingerprint_base: Option<u64>,
@@ -647,7 +647,10 @@ impl Renderer<'_> {
         context.insert("content_language", current);
         context.insert("content_direction", direction);
         context.insert("fallback", &false);
-        context.insert("content_security_policy", &crate::security::meta_content_security_policy());
+        context.insert(
+            "content_security_policy",
+            &crate::render::headers::meta_content_security_policy(),
+        );
         context
     }
 

@@ -8,11 +8,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use crate::checklist::Checklist;
+use crate::content::checklist::Checklist;
+use crate::content::frontmatter::{CommonMeta, PageKind, ParsedDoc, Role};
+use crate::content::markdown::{RenderedDoc, RouteTable};
+use crate::content::prompts::PromptCollection;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::frontmatter::{CommonMeta, PageKind, ParsedDoc, Role};
-use crate::markdown::{RenderedDoc, RouteTable};
-use crate::prompts::PromptCollection;
 
 /// Index of a section in [`Site::sections`].
 pub type SectionId = usize;

@@ -65,7 +65,7 @@ use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::model::{Entry, Site, Worksheet};
+use crate::content::model::{Entry, Site, Worksheet};
 
 /// The index's file name, in the folder of its language's home page.
 pub const INDEX_FILE: &str = "search-index.json";
@@ -243,8 +243,10 @@ pub fn search_document(entry: &Entry, worksheet: Option<&Worksheet>) -> Option<S
 pub fn build_search_index(docs: &[SearchDoc], lang: &str, prefix: &str) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     let mut part = |kind: char, number: usize, bytes: Vec<u8>| -> String {
-        let name =
-            crate::assets::fingerprinted_name(&format!("{PARTS_DIR}/{kind}{number}.json"), &bytes);
+        let name = crate::render::assets::fingerprinted_name(
+            &format!("{PARTS_DIR}/{kind}{number}.json"),
+            &bytes,
+        );
         files.push((format!("{prefix}{name}"), bytes));
         name
     };
@@ -759,10 +761,10 @@ fn decode_entities(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checklist::{Checklist, ChecklistGroup, ChecklistItem};
-    use crate::frontmatter::CommonMeta;
-    use crate::markdown::RenderedDoc;
-    use crate::prompts::{Prompt, PromptCollection, PromptType};
+    use crate::content::checklist::{Checklist, ChecklistGroup, ChecklistItem};
+    use crate::content::frontmatter::CommonMeta;
+    use crate::content::markdown::RenderedDoc;
+    use crate::content::prompts::{Prompt, PromptCollection, PromptType};
 
     fn entry(url: &str, title: &str, html: &str) -> Entry {
         Entry {
@@ -794,7 +796,7 @@ mod tests {
     #[test]
     fn tokens_match_the_shared_fixture() {
         let fixture: serde_json::Value =
-            serde_json::from_str(include_str!("../tests/fixtures/search-folding.json")).unwrap();
+            serde_json::from_str(include_str!("../../tests/fixtures/search-folding.json")).unwrap();
         let cases = fixture["cases"].as_array().unwrap();
         assert!(cases.len() >= 10);
         for case in cases {

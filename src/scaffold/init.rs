@@ -6,8 +6,8 @@ use std::fs;
 use std::path::Path;
 
 use crate::check::review::{TODAY_VARIABLE, today};
-use crate::config::CONFIG_FILE;
 use crate::error::BuildError;
+use crate::source::config::CONFIG_FILE;
 
 /// The files of a new site: (path, contents).
 const STARTER_FILES: &[(&str, &str)] = &[

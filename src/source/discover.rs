@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::config::Config;
+use crate::content::translations::{TextFile, text_file_language};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::error::BuildError;
-use crate::i18n::{TextFile, text_file_language};
-use crate::theme::{self, ThemeFiles};
+use crate::source::config::Config;
+use crate::source::theme::{self, ThemeFiles};
 
 /// A Markdown file under `content/`.
 #[derive(Debug, Clone)]
@@ -422,7 +422,7 @@ mod tests {
         std::fs::create_dir_all(root.join("content/a")).unwrap();
         std::fs::write(root.join("content/_index.md"), "+++\ntitle = \"Home\"\n+++\n").unwrap();
         std::fs::write(root.join("content/a/one.md"), "one").unwrap();
-        let config = crate::config::load_config(root, &Default::default()).unwrap();
+        let config = crate::source::config::load_config(root, &Default::default()).unwrap();
         let sources = discover(&config).unwrap();
         (dir, config, sources)
     }

@@ -11,12 +11,12 @@ use std::collections::HashMap;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Position};
-use crate::frontmatter::ParsedDoc;
-use crate::markdown::{
+use crate::content::frontmatter::ParsedDoc;
+use crate::content::markdown::{
     RenderedDoc, RouteTable, render_fragment, render_inline, render_text, slugify, split_attributes,
 };
-use crate::prompts::level_two_headings;
+use crate::content::prompts::level_two_headings;
+use crate::diagnostic::{Diagnostic, Position};
 
 /// One thing to tick.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -337,7 +337,7 @@ fn unique(
     taken: &mut std::collections::HashSet<String>,
     next: &mut std::collections::HashMap<String, usize>,
 ) -> String {
-    let id = crate::markdown::unique_id(&base, taken, next);
+    let id = crate::content::markdown::unique_id(&base, taken, next);
     taken.insert(id.clone());
     id
 }
@@ -345,7 +345,7 @@ fn unique(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontmatter::{ChecklistSettings, CommonMeta, PageKind, Role};
+    use crate::content::frontmatter::{ChecklistSettings, CommonMeta, PageKind, Role};
 
     fn doc(body: &str) -> ParsedDoc {
         ParsedDoc {

@@ -4,6 +4,8 @@
 //! failing on the first problem, so one run can report everything that is
 //! wrong. They are sorted by path and position before printing.
 
+mod toml_errors;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -294,7 +296,9 @@ pub fn from_toml_error(
         return unknown_key(path, position, &wrong, &expected);
     }
     let offset = err.span().map_or(0, |span| span.start);
-    if let Some((plain, hint)) = crate::toml_errors::explain(&message, block, offset, first_line) {
+    if let Some((plain, hint)) =
+        crate::diagnostic::toml_errors::explain(&message, block, offset, first_line)
+    {
         return Diagnostic::error(path, position, plain).with_hint(hint);
     }
     Diagnostic::error(path, position, message)

@@ -7,9 +7,9 @@
 
 use serde::Serialize;
 
-use crate::frontmatter::PageKind;
-use crate::model::{Page, SectionId, Site, Worksheet};
-use crate::prompts::Prompt;
+use crate::content::frontmatter::PageKind;
+use crate::content::model::{Page, SectionId, Site, Worksheet};
+use crate::content::prompts::Prompt;
 
 /// The storage id of a worksheet page.
 pub fn worksheet_id(content_path: &str) -> String {

@@ -6,11 +6,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::content::frontmatter::PageKind;
+use crate::content::markdown::EmbedKind;
+use crate::content::model::{Entry, Page, Site, Worksheet};
 use crate::diagnostic::{Diagnostic, Position};
-use crate::frontmatter::PageKind;
-use crate::markdown::EmbedKind;
-use crate::model::{Entry, Page, Site, Worksheet};
-use crate::worksheets::print_packs;
+use crate::render::worksheets::print_packs;
 
 /// All checks; the result is unsorted. `statics` are the site's and the
 /// theme's static files, by output path (`forms/consent.pdf`).
@@ -24,7 +24,7 @@ pub fn validate_site(
     diagnostics.extend(check_worksheet_references(site));
     diagnostics.extend(check_print_pack_addresses(site));
     diagnostics.extend(check_folders_have_section_pages(site));
-    if template_names.contains(crate::render::ANSWERS_TEMPLATE) {
+    if template_names.contains(crate::render::pages::ANSWERS_TEMPLATE) {
         diagnostics.extend(check_answers_address(site));
     }
     for entry in site.entries() {
@@ -181,8 +181,8 @@ fn built_in_purpose(name: &str) -> &'static str {
 /// this language's (`/es/`): the offline page is per language, the other
 /// files are at the site's root.
 pub fn check_reserved_addresses(
-    docs: &[crate::frontmatter::ParsedDoc],
-    routes: &crate::markdown::RouteTable,
+    docs: &[crate::content::frontmatter::ParsedDoc],
+    routes: &crate::content::markdown::RouteTable,
     bases: (&str, &str),
     statics: &BTreeMap<String, Vec<u8>>,
 ) -> Vec<Diagnostic> {
@@ -299,7 +299,11 @@ fn page_at<'a>(pages: &HashMap<&str, &'a Entry>, path: &str) -> Option<&'a Entry
     pages.get(url.as_str()).copied()
 }
 
-fn missing_address(entry: &Entry, link: &crate::markdown::AddressLink, site: &Site) -> Diagnostic {
+fn missing_address(
+    entry: &Entry,
+    link: &crate::content::markdown::AddressLink,
+    site: &Site,
+) -> Diagnostic {
     let looks_like_page = !link.path.rsplit('/').next().unwrap_or("").contains('.');
     let message = if link.relative {
         format!("the link {} points to static/{}, which does not exist", link.written, link.path)
@@ -441,10 +445,10 @@ fn check_print_pack_addresses(site: &Site) -> Vec<Diagnostic> {
 /// The "My answers" page lives at `journal/` under the home page when the
 /// site has a journal; a page there would be overwritten.
 fn check_answers_address(site: &Site) -> Vec<Diagnostic> {
-    if crate::worksheets::journal_collections(site).is_empty() {
+    if crate::render::worksheets::journal_collections(site).is_empty() {
         return Vec::new();
     }
-    let url = crate::worksheets::answers_url(&site.sections[site.root].entry.url);
+    let url = crate::render::worksheets::answers_url(&site.sections[site.root].entry.url);
     site.entries()
         .filter(|entry| entry.url == url)
         .map(|entry| {
@@ -483,8 +487,8 @@ fn check_template(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::{Heading, InternalLink, RenderedDoc};
-    use crate::model::Section;
+    use crate::content::markdown::{Heading, InternalLink, RenderedDoc};
+    use crate::content::model::Section;
 
     fn entry(path: &str, rendered: RenderedDoc) -> Entry {
         Entry {
@@ -492,7 +496,7 @@ mod tests {
             display_path: format!("content/{path}").into(),
             url: "/".into(),
             lang: "en".into(),
-            meta: crate::frontmatter::CommonMeta {
+            meta: crate::content::frontmatter::CommonMeta {
                 title: "T".into(),
                 description: "D".into(),
                 ..Default::default()

@@ -21,12 +21,12 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
-use crate::config::Config;
-use crate::discover::Sources;
-use crate::frontmatter::ParsedDoc;
-use crate::markdown::{RenderedDoc, RouteTable};
-use crate::model::Worksheet;
-use crate::output::OutputSet;
+use crate::content::frontmatter::ParsedDoc;
+use crate::content::markdown::{RenderedDoc, RouteTable};
+use crate::content::model::Worksheet;
+use crate::output::write::OutputSet;
+use crate::source::config::Config;
+use crate::source::discover::Sources;
 
 /// A document's place in the memo: its language's code and content path.
 pub type DocumentKey = (String, String);

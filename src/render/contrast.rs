@@ -10,8 +10,8 @@
 
 use std::path::Path;
 
-use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Position};
+use crate::source::config::{CONFIG_FILE, Config};
 
 /// WCAG 2.2 AA for normal text.
 pub const MIN_CONTRAST: f64 = 4.5;
@@ -123,7 +123,7 @@ fn check_primary(value: &str, position: Position) -> Option<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{ConfigOverrides, parse_config};
+    use crate::source::config::{ConfigOverrides, parse_config};
 
     #[test]
     fn luminance_follows_wcag() {

@@ -13,7 +13,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::diagnostic::{Diagnostic, Position, from_toml_errors};
-use crate::discover::SourceFile;
+use crate::source::discover::SourceFile;
 
 /// The line that opens and closes front matter.
 const FENCE: &str = "+++";

@@ -3,9 +3,9 @@
 
 use std::fmt::Write as _;
 
-use crate::config::Config;
-use crate::model::Site;
-use crate::render::{Alternates, LanguageLink};
+use crate::content::model::Site;
+use crate::render::pages::{Alternates, LanguageLink};
+use crate::source::config::Config;
 
 /// `sitemap.xml` listing every section, page and print pack of every
 /// language, sorted by URL. A page written in several languages lists them
@@ -22,7 +22,7 @@ pub fn render_sitemap(sites: &[Site], alternates: &Alternates, config: &Config) 
             (e.url.as_str(), e.meta.updated.as_deref().or(e.meta.reviewed.as_deref()), versions)
         }));
         // Print packs are real pages clinics link to and print from.
-        packs.extend(crate::worksheets::print_packs(site).into_iter().map(|pack| pack.url));
+        packs.extend(crate::render::worksheets::print_packs(site).into_iter().map(|pack| pack.url));
     }
     entries.extend(packs.iter().map(|url| (url.as_str(), None, &[][..])));
     entries.sort_unstable_by(|a, b| a.0.cmp(b.0));

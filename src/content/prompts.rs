@@ -12,9 +12,11 @@ use std::collections::HashMap;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag};
 use serde::Serialize;
 
+use crate::content::frontmatter::ParsedDoc;
+use crate::content::markdown::{
+    RenderedDoc, RouteTable, render_fragment, slugify, split_attributes,
+};
 use crate::diagnostic::{Diagnostic, Position};
-use crate::frontmatter::ParsedDoc;
-use crate::markdown::{RenderedDoc, RouteTable, render_fragment, slugify, split_attributes};
 
 /// How a patient answers a prompt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -223,7 +225,7 @@ fn plain_text(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontmatter::{CommonMeta, PageKind, PromptsSettings, Role};
+    use crate::content::frontmatter::{CommonMeta, PageKind, PromptsSettings, Role};
 
     fn doc(body: &str) -> ParsedDoc {
         ParsedDoc {

@@ -12,9 +12,9 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+use crate::content::frontmatter::ParsedDoc;
+use crate::content::rawhtml::RawHtmlChecker;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::frontmatter::ParsedDoc;
-use crate::rawhtml::RawHtmlChecker;
 
 /// Content path (`prepare/gather.md`) to the URL of its built page.
 pub type RouteTable = HashMap<String, String>;
@@ -721,7 +721,7 @@ pub(crate) fn unique_id(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontmatter::{CommonMeta, PageKind, Role};
+    use crate::content::frontmatter::{CommonMeta, PageKind, Role};
 
     fn doc(path: &str, body: &str) -> ParsedDoc {
         ParsedDoc {

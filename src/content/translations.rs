@@ -24,9 +24,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::config::Config;
+use crate::content::frontmatter::ParsedDoc;
 use crate::diagnostic::{Diagnostic, Position, from_toml_error};
-use crate::frontmatter::ParsedDoc;
+use crate::source::config::Config;
 
 /// One language's theme words, complete (missing keys filled from the
 /// default language), keyed `group.name`.
@@ -341,7 +341,7 @@ pub fn split_translations(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{ConfigOverrides, parse_config};
+    use crate::source::config::{ConfigOverrides, parse_config};
 
     fn config(extra: &str) -> Config {
         let text = format!("title = \"G\"\nbase_url = \"https://e.org\"\n{extra}");

@@ -25,11 +25,11 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use sha2::{Digest, Sha256};
 
-use crate::check::html::{html_attributes, html_tags};
+use crate::content::frontmatter::ParsedDoc;
+use crate::content::html::{html_attributes, html_tags};
+use crate::content::markdown::{LineIndex, markdown_options};
 use crate::diagnostic::{Diagnostic, Position};
-use crate::frontmatter::ParsedDoc;
-use crate::markdown::{LineIndex, markdown_options};
-use crate::output::OutputSet;
+use crate::output::write::OutputSet;
 
 /// The widths a PNG or JPEG is published in, in pixels.
 pub const WIDTHS: [u32; 3] = [480, 960, 1440];
@@ -637,7 +637,7 @@ fn encode(image: &image::DynamicImage, kind: RasterKind) -> Result<Vec<u8>, imag
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontmatter::{CommonMeta, PageKind, Role};
+    use crate::content::frontmatter::{CommonMeta, PageKind, Role};
 
     fn doc(path: &str, body: &str) -> ParsedDoc {
         ParsedDoc {

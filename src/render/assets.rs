@@ -7,9 +7,9 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::Diagnostic;
-use crate::output::OutputSet;
+use crate::output::write::OutputSet;
+use crate::source::config::{CONFIG_FILE, Config};
 
 /// The theme's one stylesheet.
 pub const STYLESHEET: &str = "style.css";
@@ -98,7 +98,7 @@ pub fn fingerprinted_name(path: &str, bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{ConfigOverrides, parse_config};
+    use crate::source::config::{ConfigOverrides, parse_config};
 
     fn config(extra: &str) -> Config {
         let text = format!("title = \"G\"\nbase_url = \"https://e.org/help\"\n{extra}");
