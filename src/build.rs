@@ -29,9 +29,7 @@ use tera::Tera;
 use crate::content::checklist::parse_checklist;
 use crate::content::frontmatter::PageKind;
 use crate::content::frontmatter::{ParsedDoc, parse_document};
-use crate::content::images::{
-    ImageFiles, ImageSource, PublishOptions, check_images, publish_images,
-};
+use crate::content::images::{ImageFiles, ImageSource, check_images};
 use crate::content::markdown::{RenderedDoc, RouteTable, render_with_shortcodes};
 use crate::content::model::{
     RenderedDocument, Site, Worksheet, assign_routes, build_model, url_from_path,
@@ -47,6 +45,7 @@ use crate::output::write::{OutputSet, write_output};
 use crate::render::assets::prepare_assets;
 use crate::render::contrast::check_brand_colours;
 use crate::render::headers::add_headers_file;
+use crate::render::images::{PublishOptions, publish_images};
 use crate::render::memo::{
     DocumentKey, RenderMemo, RenderedBody, document_fingerprint, inputs_fingerprint,
     routes_fingerprint,
@@ -237,7 +236,7 @@ pub fn render_output_with(
     let (mut images, image_outputs, image_diagnostics) = publish_images(&PublishOptions {
         files: image_files,
         used: &used_images,
-        cache_dir: Some(config.root.join(crate::content::images::CACHE_DIR)),
+        cache_dir: Some(config.root.join(crate::render::images::CACHE_DIR)),
     });
     // Every page shows the logo: it stays available offline.
     if let Some((logo, _)) = &config.clinic.logo {
@@ -472,7 +471,7 @@ fn render_document(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Option
 /// Parses every file in parallel; drafts are dropped unless asked for.
 /// Returns the documents and the content paths of files that failed.
 fn parse_all(
-    content: &[crate::source::discover::SourceFile],
+    content: &[crate::source::files::SourceFile],
     include_drafts: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<ParsedDoc>, Vec<String>, Vec<String>) {

@@ -14,7 +14,7 @@ use crate::content::frontmatter::{
 };
 use crate::content::markdown::{RouteTable, render_inline, render_with_shortcodes, slugify};
 use crate::source::config::{ConfigOverrides, parse_config};
-use crate::source::discover::SourceFile;
+use crate::source::files::SourceFile;
 
 /// A fuzz target: its name and the function it calls with each input.
 pub type FuzzTarget = (&'static str, fn(&str));

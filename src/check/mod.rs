@@ -32,7 +32,8 @@ use crate::content::frontmatter::{ParsedDoc, parse_document};
 use crate::diagnostic::{Diagnostic, sort_diagnostics};
 use crate::error::BuildError;
 use crate::source::config::{Config, ConfigOverrides, load_config};
-use crate::source::discover::{SourceFile, discover};
+use crate::source::discover::discover;
+use crate::source::files::SourceFile;
 
 pub use report::{CheckReport, PageGrade, ReportFormat};
 pub use review::Date;

@@ -13,7 +13,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::diagnostic::{Diagnostic, Position, from_toml_errors};
-use crate::source::discover::SourceFile;
+use crate::source::files::SourceFile;
 
 /// The line that opens and closes front matter.
 const FENCE: &str = "+++";

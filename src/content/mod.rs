@@ -14,3 +14,4 @@ pub mod prompts;
 pub mod rawhtml;
 pub mod translations;
 pub mod validate;
+pub mod worksheets;

@@ -21,12 +21,13 @@
 //! [`UiText::script_json`]), without the `js.` prefix.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::content::frontmatter::ParsedDoc;
 use crate::diagnostic::{Diagnostic, Position, from_toml_error};
 use crate::source::config::Config;
+use crate::source::files::TextFile;
 
 /// One language's theme words, complete (missing keys filled from the
 /// default language), keyed `group.name`.
@@ -36,20 +37,6 @@ pub struct UiText {
     pub strings: Arc<BTreeMap<String, String>>,
     /// Where the default language's words come from, for error messages.
     pub default_file: String,
-}
-
-/// A theme's or site's translation file: which language, where it was
-/// found (for messages), its text.
-#[derive(Debug, Clone)]
-pub struct TextFile {
-    pub language: String,
-    pub display_path: PathBuf,
-    pub text: String,
-}
-
-/// `es.toml` (or `pt-BR.toml`) -> `es`, if the name is a translation file.
-pub fn text_file_language(file_name: &str) -> Option<&str> {
-    file_name.strip_suffix(".toml").filter(|code| !code.is_empty() && !code.contains('/'))
 }
 
 /// Reads every language's words. `files` are in override order: the

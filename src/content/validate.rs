@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::content::frontmatter::PageKind;
 use crate::content::markdown::EmbedKind;
 use crate::content::model::{Entry, Page, Site, Worksheet};
+use crate::content::worksheets::{ANSWERS_TEMPLATE, answers_url, has_journal, print_packs};
 use crate::diagnostic::{Diagnostic, Position};
-use crate::render::worksheets::print_packs;
 
 /// All checks; the result is unsorted. `statics` are the site's and the
 /// theme's static files, by output path (`forms/consent.pdf`).
@@ -24,7 +24,7 @@ pub fn validate_site(
     diagnostics.extend(check_worksheet_references(site));
     diagnostics.extend(check_print_pack_addresses(site));
     diagnostics.extend(check_folders_have_section_pages(site));
-    if template_names.contains(crate::render::pages::ANSWERS_TEMPLATE) {
+    if template_names.contains(ANSWERS_TEMPLATE) {
         diagnostics.extend(check_answers_address(site));
     }
     for entry in site.entries() {
@@ -445,10 +445,10 @@ fn check_print_pack_addresses(site: &Site) -> Vec<Diagnostic> {
 /// The "My answers" page lives at `journal/` under the home page when the
 /// site has a journal; a page there would be overwritten.
 fn check_answers_address(site: &Site) -> Vec<Diagnostic> {
-    if crate::render::worksheets::journal_collections(site).is_empty() {
+    if !has_journal(site) {
         return Vec::new();
     }
-    let url = crate::render::worksheets::answers_url(&site.sections[site.root].entry.url);
+    let url = answers_url(&site.sections[site.root].entry.url);
     site.entries()
         .filter(|entry| entry.url == url)
         .map(|entry| {

@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use crate::output::write::OutputSet;
+use crate::render::OutputSet;
 
 /// Pages larger than this are published as rendered, not minified.
 ///

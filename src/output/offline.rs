@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use tera::Tera;
 
 use crate::error::BuildError;
-use crate::output::write::OutputSet;
+use crate::render::OutputSet;
 use crate::source::config::Config;
 
 /// The service worker's template and output name.

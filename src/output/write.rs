@@ -6,7 +6,6 @@
 //! previous output is left exactly as it was (Zola deleted `public/` first
 //! and users lost their site when a build failed: getzola/zola#574).
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -14,8 +13,7 @@ use rayon::prelude::*;
 
 use crate::error::BuildError;
 
-/// Output path (`prepare/gather/index.html`) to file contents.
-pub type OutputSet = BTreeMap<String, Vec<u8>>;
+pub use crate::render::OutputSet;
 
 /// Writes one file: [`std::fs::write`] in a build, something that fails on
 /// purpose in tests (a full disk, for one).

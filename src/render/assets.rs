@@ -8,7 +8,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::Diagnostic;
-use crate::output::write::OutputSet;
+use crate::render::OutputSet;
 use crate::source::config::{CONFIG_FILE, Config};
 
 /// The theme's one stylesheet.

@@ -9,7 +9,7 @@
 //! Markdown passes through, but an inline `<script>` or `style="…"` in it is
 //! blocked by the browser (README, "Security").
 
-use crate::output::write::OutputSet;
+use crate::render::OutputSet;
 
 /// The file Netlify, Cloudflare Pages and similar hosts read headers from.
 pub const HEADERS_FILE: &str = "_headers";

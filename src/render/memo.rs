@@ -24,7 +24,7 @@ use std::sync::Arc;
 use crate::content::frontmatter::ParsedDoc;
 use crate::content::markdown::{RenderedDoc, RouteTable};
 use crate::content::model::Worksheet;
-use crate::output::write::OutputSet;
+use crate::render::OutputSet;
 use crate::source::config::Config;
 use crate::source::discover::Sources;
 

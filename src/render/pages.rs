@@ -18,17 +18,15 @@ use crate::content::markdown::{CALLOUT_KINDS, Heading, callout_marker, embed_mar
 use crate::content::model::{Entry, Page, PageId, Section, SectionId, Site};
 use crate::content::translations::UiText;
 use crate::error::BuildError;
-use crate::output::write::OutputSet;
+use crate::render::OutputSet;
 use crate::render::memo::{RenderMemo, render_fingerprint, site_fingerprint};
 use crate::render::worksheets::{
-    CollectionContext, PrintPack, WorksheetContext, answers_url, journal_collections, print_packs,
-    worksheet_context,
+    CollectionContext, WorksheetContext, journal_collections, worksheet_context,
 };
 use crate::source::config::Config;
-use crate::source::discover::TemplateSource;
+use crate::source::files::TemplateSource;
 
-/// The theme's "My answers" page (optional), built at `<language home>journal/`.
-pub const ANSWERS_TEMPLATE: &str = "answers.html";
+use crate::content::worksheets::{ANSWERS_TEMPLATE, PrintPack, answers_url, print_packs};
 
 fn has_answers_template(tera: &Tera) -> bool {
     tera.get_template_names().any(|name| name == ANSWERS_TEMPLATE)
@@ -299,7 +297,7 @@ pub struct RenderInput<'a> {
     pub text: &'a UiText,
     pub alternates: &'a Alternates,
     /// How the images pages show are published (`images`).
-    pub images: &'a crate::content::images::ImageCatalog,
+    pub images: &'a crate::render::images::ImageCatalog,
     /// A preview's fingerprint of the inputs (`render_memo`): each page
     /// rendered gets a fingerprint; `None` in a build.
     pub fingerprint_base: Option<u64>,

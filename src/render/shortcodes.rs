@@ -15,7 +15,7 @@ use tera::Tera;
 use crate::content::markdown::{ShortcodeCall, shortcode_marker};
 use crate::content::model::{Entry, Site};
 use crate::diagnostic::Diagnostic;
-use crate::source::discover::TemplateSource;
+use crate::source::files::TemplateSource;
 
 /// Where the site's shortcodes live, inside `templates/`.
 pub const SHORTCODE_DIR: &str = "shortcodes/";

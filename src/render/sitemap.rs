@@ -22,7 +22,8 @@ pub fn render_sitemap(sites: &[Site], alternates: &Alternates, config: &Config) 
             (e.url.as_str(), e.meta.updated.as_deref().or(e.meta.reviewed.as_deref()), versions)
         }));
         // Print packs are real pages clinics link to and print from.
-        packs.extend(crate::render::worksheets::print_packs(site).into_iter().map(|pack| pack.url));
+        packs
+            .extend(crate::content::worksheets::print_packs(site).into_iter().map(|pack| pack.url));
     }
     entries.extend(packs.iter().map(|url| (url.as_str(), None, &[][..])));
     entries.sort_unstable_by(|a, b| a.0.cmp(b.0));

@@ -8,8 +8,9 @@
 use serde::Serialize;
 
 use crate::content::frontmatter::PageKind;
-use crate::content::model::{Page, SectionId, Site, Worksheet};
+use crate::content::model::{Page, Site, Worksheet};
 use crate::content::prompts::Prompt;
+use crate::content::worksheets::collect_worksheets;
 
 /// The storage id of a worksheet page.
 pub fn worksheet_id(content_path: &str) -> String {
@@ -164,36 +165,6 @@ impl WorksheetContext<'_> {
     }
 }
 
-/// A section's print pack: every worksheet in it and below it.
-#[derive(Debug, Clone)]
-pub struct PrintPack<'a> {
-    pub section: SectionId,
-    pub url: String,
-    pub pages: Vec<&'a Page>,
-}
-
-/// The print pack of every section that holds at least one worksheet, at
-/// `<section URL>print/`.
-pub fn print_packs(site: &Site) -> Vec<PrintPack<'_>> {
-    (0..site.sections.len())
-        .filter_map(|id| {
-            let mut pages = Vec::new();
-            collect_worksheets(site, id, &mut pages);
-            (!pages.is_empty()).then(|| PrintPack {
-                section: id,
-                url: print_pack_url(&site.sections[id].entry.url),
-                pages,
-            })
-        })
-        .collect()
-}
-
-/// Where the theme's "My answers" page (`answers.html`) goes: `journal/`
-/// under the language's home (`/journal/`, `/es/journal/`).
-pub fn answers_url(home: &str) -> String {
-    format!("{home}journal/")
-}
-
 /// Every prompt collection of the site, in reading order, for the "My
 /// answers" page: it lists what is stored under each one.
 pub fn journal_collections(site: &Site) -> Vec<CollectionContext<'_>> {
@@ -206,19 +177,4 @@ pub fn journal_collections(site: &Site) -> Vec<CollectionContext<'_>> {
             _ => None,
         })
         .collect()
-}
-
-/// The URL of a section's print pack.
-pub fn print_pack_url(section_url: &str) -> String {
-    format!("{section_url}print/")
-}
-
-/// Worksheets in reading order: the section's own pages, then each
-/// subsection's.
-fn collect_worksheets<'a>(site: &'a Site, id: SectionId, pages: &mut Vec<&'a Page>) {
-    let section = &site.sections[id];
-    pages.extend(section.pages.iter().map(|&p| &site.pages[p]).filter(|p| p.worksheet.is_some()));
-    for &sub in &section.subsections {
-        collect_worksheets(site, sub, pages);
-    }
 }

@@ -24,7 +24,7 @@ use tera::Tera;
 use crate::build::{Purpose, render_output_with};
 use crate::diagnostic::Diagnostic;
 use crate::error::BuildError;
-use crate::output::write::OutputSet;
+use crate::render::OutputSet;
 use crate::render::memo::RenderMemo;
 use crate::render::pages::load_templates;
 use crate::render::search::DeferredIndex;

@@ -7,7 +7,7 @@
 
 use std::path::{Component, Path};
 
-use crate::source::discover::is_ignored_name;
+use crate::source::files::is_ignored_name;
 
 /// What a changed path is, as far as a rebuild is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -270,7 +270,7 @@ pub fn load_config(root: &Path, overrides: &ConfigOverrides) -> Result<Config, B
     // Reported like a content file's, with the line and column of the
     // first byte that is not UTF-8 (issue #15).
     let text = String::from_utf8(bytes).map_err(|err| {
-        BuildError::Content(vec![crate::source::discover::not_utf8(
+        BuildError::Content(vec![crate::source::files::not_utf8(
             Path::new(CONFIG_FILE),
             err.as_bytes(),
         )])

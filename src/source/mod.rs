@@ -4,4 +4,5 @@
 
 pub mod config;
 pub mod discover;
+pub mod files;
 pub mod theme;

@@ -67,7 +67,7 @@ fn list_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>, BuildErro
             source: err.into_io_error().unwrap_or_else(|| std::io::Error::other("symlink loop")),
         })?;
         let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || crate::source::discover::is_ignored_name(&name) {
+        if !entry.file_type().is_file() || crate::source::files::is_ignored_name(&name) {
             continue;
         }
         let Ok(relative) = entry.path().strip_prefix(dir) else { continue };

@@ -165,7 +165,7 @@ fn an_output_folder_that_cannot_be_created_is_named() {
 #[test]
 fn a_full_disk_keeps_the_old_output() {
     let (site, before) = built_site();
-    let files: carebook::output::write::OutputSet = [
+    let files: carebook::render::OutputSet = [
         ("index.html".to_string(), b"new".to_vec()),
         ("prepare/index.html".to_string(), b"new".to_vec()),
     ]
