@@ -296,13 +296,30 @@ fn is_vowel_letter(c: u8) -> bool {
     matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
 }
 
-/// The rules, on a lowercase word of letters.
+/// The rules, on a lowercase word of letters: one syllable per group of
+/// vowels, less the silent ones, plus the endings that sound one more.
 fn estimate(w: &[u8]) -> usize {
-    let n = w.len();
-    // y is a vowel except at the start or before another vowel ("yes",
-    // "beyond"); but "crying" and "studying" sound it before -ing.
+    let vowel = sounded_vowels(w);
+    let mut count = (0..w.len()).filter(|&i| vowel[i] && (i == 0 || !vowel[i - 1])).count();
+    if count > 1 && has_silent_ending(w, &vowel) {
+        count -= 1;
+    }
+    if count > 1 && has_silent_e_before_suffix(w, &vowel) {
+        count -= 1;
+    }
+    // "unique", "technique": the -que is silent.
+    if count > 1 && w.ends_with(b"que") {
+        count -= 1;
+    }
+    count + sounded_endings(w, &vowel, count) + split_vowel_pairs(w, &vowel)
+}
+
+/// Which letters of `w` are sounded as vowels. y is a vowel except at the
+/// start or before another vowel ("yes", "beyond"); but "crying" and
+/// "studying" sound it before -ing.
+fn sounded_vowels(w: &[u8]) -> Vec<bool> {
     let is_plain_vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
-    let vowel: Vec<bool> = (0..n)
+    (0..w.len())
         .map(|i| match w[i] {
             b'y' if i == 0 => false,
             b'y' => {
@@ -312,50 +329,57 @@ fn estimate(w: &[u8]) -> usize {
             }
             c => is_plain_vowel(c),
         })
-        .collect();
-    let mut count = (0..n).filter(|&i| vowel[i] && (i == 0 || !vowel[i - 1])).count();
-    let consonant_at = |i: usize| i < n && !vowel[i];
-    let ends_with = |suffix: &[u8]| w.ends_with(suffix);
+        .collect()
+}
 
-    // A final e after a consonant is silent ("make"), except in -le after a
-    // consonant ("table", "gentle"); likewise -es and -ed endings.
+/// Whether the letter at `i` is there and is not a vowel.
+fn consonant_at(vowel: &[bool], i: usize) -> bool {
+    i < vowel.len() && !vowel[i]
+}
+
+/// A final e after a consonant is silent ("make"), except in -le after a
+/// consonant ("table", "gentle"); likewise -es and -ed endings.
+fn has_silent_ending(w: &[u8], vowel: &[bool]) -> bool {
+    let n = w.len();
+    let consonant_at = |i: usize| consonant_at(vowel, i);
     let syllabic_le = |l: usize| {
         l >= 1 && w[l] == b'l' && consonant_at(l - 1) && !matches!(w[l - 1], b'l' | b'r')
     };
-    let silent_ending = if ends_with(b"e") {
+    if w.ends_with(b"e") {
         n >= 2 && consonant_at(n - 2) && !syllabic_le(n - 2)
-    } else if ends_with(b"es") {
+    } else if w.ends_with(b"es") {
         let sounded = matches!(w.get(n.wrapping_sub(3)), Some(b's' | b'x' | b'z' | b'c' | b'g'))
-            || ends_with(b"ches")
-            || ends_with(b"shes");
+            || w.ends_with(b"ches")
+            || w.ends_with(b"shes");
         n >= 3 && consonant_at(n - 3) && !syllabic_le(n - 3) && !sounded
-    } else if ends_with(b"ed") {
+    } else if w.ends_with(b"ed") {
         n >= 3 && consonant_at(n - 3) && !syllabic_le(n - 3) && !matches!(w[n - 3], b't' | b'd')
     } else {
         false
+    }
+}
+
+/// A silent e before a suffix: "lately", "largely", "movement", "useful"
+/// (but not after a sounded -le: "settlement").
+fn has_silent_e_before_suffix(w: &[u8], vowel: &[bool]) -> bool {
+    let n = w.len();
+    let Some(suffix) = SILENT_E_SUFFIXES
+        .iter()
+        .find(|suffix| n >= suffix.len() + 3 && w.ends_with(suffix.as_bytes()))
+    else {
+        return false;
     };
-    if count > 1 && silent_ending {
-        count -= 1;
-    }
+    let e = n - suffix.len() - 1;
+    let sounded_le = w[e - 1] == b'l' && consonant_at(vowel, e - 2);
+    w[e] == b'e' && consonant_at(vowel, e - 1) && !sounded_le
+}
 
-    // A silent e before a suffix: "lately", "largely", "movement", "useful"
-    // (but not after a sounded -le: "settlement").
-    for suffix in SILENT_E_SUFFIXES {
-        let s = suffix.len();
-        if n >= s + 3 && ends_with(suffix.as_bytes()) {
-            let e = n - s - 1;
-            let sounded_le = w[e - 1] == b'l' && consonant_at(e - 2);
-            if w[e] == b'e' && consonant_at(e - 1) && !sounded_le && count > 1 {
-                count -= 1;
-            }
-            break;
-        }
-    }
-
-    // "unique", "technique": the -que is silent.
-    if count > 1 && ends_with(b"que") {
-        count -= 1;
-    }
+/// Endings that add a syllable to the vowel groups: -ier, -iest, -ism,
+/// re- before a vowel, -ing after a vowel. `count` is the count so far.
+fn sounded_endings(w: &[u8], vowel: &[bool], count: usize) -> usize {
+    let n = w.len();
+    let ends_with = |suffix: &[u8]| w.ends_with(suffix);
+    let mut extra = 0;
     // "easier", "earliest": -ier and -iest after a consonant are two.
     let ier = if ends_with(b"ier") {
         n.checked_sub(3)
@@ -367,19 +391,18 @@ fn estimate(w: &[u8]) -> usize {
     if let Some(i) = ier
         && count >= 2
         && i >= 1
-        && consonant_at(i - 1)
+        && consonant_at(vowel, i - 1)
     {
-        count += 1;
+        extra += 1;
     }
     // "autism", "mechanisms": the m of -ism is a syllable of its own.
     if ends_with(b"ism") || ends_with(b"isms") {
-        count += 1;
+        extra += 1;
     }
     // "reopen", "reuse": re- before a vowel is a syllable of its own.
     if n > 4 && (w.starts_with(b"reo") || w.starts_with(b"reu")) {
-        count += 1;
+        extra += 1;
     }
-
     // "being", "going": -ing after a vowel is a syllable of its own.
     let ing_end = if ends_with(b"ings") {
         n.checked_sub(4)
@@ -392,10 +415,9 @@ fn estimate(w: &[u8]) -> usize {
         && i >= 1
         && vowel[i - 1]
     {
-        count += 1;
+        extra += 1;
     }
-
-    count + split_vowel_pairs(w, &vowel)
+    extra
 }
 
 /// Vowel pairs read as two syllables: "period", "media", "usual",

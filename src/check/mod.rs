@@ -1,8 +1,10 @@
 //! `carebook check`: every validation `build` runs, without writing
 //! anything, plus rules about how patients will read the site.
 //!
-//! 1. `load_config`, `discover` and `render_output`, as `build` runs them:
-//!    their diagnostics (warnings included) are reported, not thrown.
+//! 1. The build's own stages, as a preview (`source`, `content`, `render`,
+//!    without minifying, the service worker or the search index): their
+//!    diagnostics (warnings included) are reported, not thrown, and the
+//!    parsed documents are what the page rules read.
 //! 2. Per page (`reading`, `review`): reading level (English sites only)
 //!    and how recent the clinical review is. Image alt text and files are
 //!    checked by the build itself (`images`, issue #15), so they come with
@@ -22,18 +24,23 @@ pub mod reading;
 pub mod report;
 pub mod review;
 
-use std::collections::HashSet;
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::build::render_output;
-use crate::content::frontmatter::{ParsedDoc, parse_document};
+use crate::content::Reuse;
+use crate::content::frontmatter::ParsedDoc;
+use crate::content::translations::LanguageDocs;
 use crate::diagnostic::{Diagnostic, sort_diagnostics};
 use crate::error::BuildError;
+use crate::render::pages::{load_templates, template_names};
+use crate::source::config::Purpose;
 use crate::source::config::{Config, ConfigOverrides, load_config};
+use crate::source::discover::Sources;
 use crate::source::discover::discover;
 use crate::source::files::SourceFile;
+use crate::{content, render};
 
 pub use report::{CheckReport, PageGrade, ReportFormat};
 pub use review::Date;
@@ -62,20 +69,15 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, BuildError> {
         Err(err) => return Err(err),
     };
     let sources = discover(&config)?;
-    let content = sources.content.clone();
-    let mut diagnostics = match render_output(&config, sources) {
-        Ok(built) => built.warnings,
-        Err(BuildError::Content(diagnostics)) => diagnostics,
-        Err(err) => return Err(err),
-    };
-
+    let (mut diagnostics, docs) = build_stages(&config, &sources)?;
+    let files: HashMap<&Path, &SourceFile> =
+        sources.content.iter().map(|file| (file.display_path.as_path(), file)).collect();
     let context = PageContext { config: &config, today };
-    let checked: Vec<PageFindings> = content
-        .par_iter()
-        .filter_map(|file| {
-            // Files that do not parse were reported by `render_output`.
-            let doc = parse_document(file).ok()?;
-            (!doc.meta.draft).then(|| check_page(file, &doc, &context))
+    let checked: Vec<PageFindings> = pages_by_language(&docs, &config.language)
+        .par_bridge()
+        .filter_map(|(doc, language)| {
+            let file = files.get(doc.display_path.as_path())?;
+            Some(check_page(file, doc, language, &context))
         })
         .collect();
 
@@ -95,6 +97,39 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, BuildError> {
     Ok(report)
 }
 
+/// Runs the build's stages for a preview: their problems, and every parsed
+/// document (files that do not parse and drafts are not among them).
+fn build_stages(
+    config: &Config,
+    sources: &Sources,
+) -> Result<(Vec<Diagnostic>, LanguageDocs), BuildError> {
+    let tera = load_templates(sources.templates.values())?;
+    let mut content = content::build(config, sources, &template_names(&tera), Reuse::default());
+    let docs = std::mem::take(&mut content.docs);
+    let rendered = render::prepare(config, sources, &tera, content).and_then(|prepared| {
+        render::render(config, sources, &tera, prepared, Purpose::Preview, None)
+    });
+    match rendered {
+        Ok(rendered) => Ok((rendered.warnings, docs)),
+        Err(BuildError::Content(diagnostics)) => Ok((diagnostics, docs)),
+        Err(err) => Err(err),
+    }
+}
+
+/// Every document with its language: the default language's, then each
+/// translation's.
+fn pages_by_language<'a>(
+    docs: &'a LanguageDocs,
+    default_language: &'a str,
+) -> impl Iterator<Item = (&'a ParsedDoc, &'a str)> + Send {
+    let originals = docs.originals.iter().map(move |doc| (doc, default_language));
+    let translations = docs
+        .translations
+        .iter()
+        .flat_map(|(code, docs)| docs.values().map(move |doc| (doc, code.as_str())));
+    originals.chain(translations)
+}
+
 /// What every page check needs to know about the site.
 struct PageContext<'a> {
     config: &'a Config,
@@ -108,17 +143,14 @@ struct PageFindings {
     links: Vec<links::ExternalLink>,
 }
 
-fn check_page(file: &SourceFile, doc: &ParsedDoc, context: &PageContext) -> PageFindings {
+/// The page rules. A translation (`gather.es.md`) is read in its language.
+fn check_page(
+    file: &SourceFile,
+    doc: &ParsedDoc,
+    language: &str,
+    context: &PageContext,
+) -> PageFindings {
     let settings = &context.config.check;
-    let config = context.config;
-    // A translation (`gather.es.md`) is in its language and published
-    // under it (`/es/prepare/gather/`).
-    let declared: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-    let language =
-        match crate::content::translations::translation_suffix(&doc.content_path, &declared) {
-            Some((_, code)) => code,
-            None => config.language.as_str(),
-        };
     // Flesch-Kincaid is calibrated on English only.
     let (grade, reading_warning) = if language == "en" || language.starts_with("en-") {
         reading::check_reading_level(doc, settings.max_grade)

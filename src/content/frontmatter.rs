@@ -252,15 +252,60 @@ pub fn parse_document(file: &SourceFile) -> Result<ParsedDoc, Vec<Diagnostic>> {
     } else {
         Role::Page
     };
-    let block = split.front_matter;
-    let first_line = split.front_matter_first_line;
-    let toml_error = |err: toml::de::Error| from_toml_errors(path, block, first_line, &err);
-    let position_in_block = |span: std::ops::Range<usize>| {
-        Position::of_offset(block, span.start).shifted_by_lines(first_line)
-    };
-
+    let block_at =
+        BlockAt { path, block: split.front_matter, first_line: split.front_matter_first_line };
+    let position_in_block = |span: std::ops::Range<usize>| block_at.position(span);
     let mut diagnostics = Vec::new();
-    let (fields, slug, kind) = match role {
+    let (fields, slug, kind) = read_fields(role, &block_at, &mut diagnostics)?;
+    let slug = slug.map(|s| (s.get_ref().trim().to_string(), position_in_block(s.span())));
+
+    let meta = fields.into_meta(path, &position_in_block, &mut diagnostics);
+    if let Some((slug_text, position)) = &slug {
+        check_slug(path, slug_text, *position, &mut diagnostics);
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    Ok(ParsedDoc {
+        content_path: file.content_path.clone(),
+        display_path: file.display_path.clone(),
+        role,
+        meta,
+        slug,
+        kind,
+        body: split.body.to_string(),
+        body_first_line: split.body_first_line,
+    })
+}
+
+/// The front matter block of one file, for messages at its lines.
+struct BlockAt<'a> {
+    path: &'a Path,
+    block: &'a str,
+    /// The file's line of the block's first line.
+    first_line: usize,
+}
+
+impl BlockAt<'_> {
+    fn position(&self, span: std::ops::Range<usize>) -> Position {
+        Position::of_offset(self.block, span.start).shifted_by_lines(self.first_line)
+    }
+}
+
+/// The fields every page has, its slug, and its kind with the kind's settings.
+type Fields = (RawCommon, Option<Spanned<String>>, PageKind);
+
+/// Reads the front matter as its role and kind declare it: the fields
+/// every page has, the slug, and the kind's own settings.
+fn read_fields(
+    role: Role,
+    at: &BlockAt,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Fields, Vec<Diagnostic>> {
+    let (path, block) = (at.path, at.block);
+    let toml_error = |err: toml::de::Error| from_toml_errors(path, block, at.first_line, &err);
+    let position_in_block = |span: std::ops::Range<usize>| at.position(span);
+    Ok(match role {
         Role::Section => {
             let mut fm: SectionFrontMatter = toml::from_str(block).map_err(toml_error)?;
             (fm.take_common(), None, PageKind::Guidance)
@@ -287,41 +332,27 @@ pub fn parse_document(file: &SourceFile) -> Result<ParsedDoc, Vec<Diagnostic>> {
                         fm.days.take(),
                         path,
                         &position_in_block,
-                        &mut diagnostics,
+                        diagnostics,
                     );
                     (fm.take_common(), fm.slug, PageKind::Checklist(settings))
                 }
             }
         }
-    };
-    let slug = slug.map(|s| (s.get_ref().trim().to_string(), position_in_block(s.span())));
+    })
+}
 
-    let meta = fields.into_meta(path, &position_in_block, &mut diagnostics);
-    if let Some((slug_text, position)) = &slug
-        && !is_valid_slug(slug_text)
-    {
+/// A slug becomes part of a web address: lowercase letters, digits, hyphens.
+fn check_slug(path: &Path, slug: &str, position: Position, diagnostics: &mut Vec<Diagnostic>) {
+    if !is_valid_slug(slug) {
         diagnostics.push(
             Diagnostic::error(
                 path,
-                *position,
-                format!("the slug {slug_text:?} cannot be used in a web address"),
+                position,
+                format!("the slug {slug:?} cannot be used in a web address"),
             )
             .with_hint("use lowercase letters, digits and hyphens, e.g. slug = \"what-to-bring\""),
         );
     }
-    if !diagnostics.is_empty() {
-        return Err(diagnostics);
-    }
-    Ok(ParsedDoc {
-        content_path: file.content_path.clone(),
-        display_path: file.display_path.clone(),
-        role,
-        meta,
-        slug,
-        kind,
-        body: split.body.to_string(),
-        body_first_line: split.body_first_line,
-    })
 }
 
 /// The fields sections and pages share, before validation.

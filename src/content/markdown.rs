@@ -222,10 +222,7 @@ fn render_body(
         outline: Vec::new(),
     };
     let mut heading: Option<(Event, Vec<Event>, usize)> = None;
-    let mut depth = 0usize;
-    // Lists and quotes, the levels an author sees (a bullet level is two
-    // elements, `<ul>` and `<li>`), for the message when `depth` is too much.
-    let mut levels = 0usize;
+    let mut nesting = Nesting::default();
     let mut raw_html = RawHtmlChecker::default();
     let mut parser = Parser::new_ext(body, markdown_options()).into_offset_iter();
     // Events go straight to the HTML writer as they are made, so memory
@@ -240,20 +237,9 @@ fn render_body(
                 return Some(event);
             }
             let (event, range) = parser.next()?;
-            match &event {
-                Event::Start(tag) => {
-                    depth += 1;
-                    levels += usize::from(matches!(tag, Tag::List(_) | Tag::BlockQuote(_)));
-                }
-                Event::End(end) => {
-                    depth = depth.saturating_sub(1);
-                    let level = matches!(end, TagEnd::List(_) | TagEnd::BlockQuote(_));
-                    levels = levels.saturating_sub(usize::from(level));
-                }
-                _ => {}
-            }
-            if depth > MAX_NESTING {
-                state.rendered.diagnostics.push(too_deep(&state, range.start, levels));
+            nesting.follow(&event);
+            if nesting.depth > MAX_NESTING {
+                state.rendered.diagnostics.push(too_deep(&state, range.start, nesting.levels));
                 return None;
             }
             feed_raw_html(&mut raw_html, &event, range.start);
@@ -276,6 +262,43 @@ fn render_body(
         }
     });
     pulldown_cmark::html::push_html(&mut html, events);
+    finish_body(state, raw_html, html, whole_page)
+}
+
+/// How deep the parser is in elements, and in the levels an author sees
+/// (lists and quotes: a bullet level is two elements, `<ul>` and `<li>`),
+/// for the message when `depth` is too much.
+#[derive(Default)]
+struct Nesting {
+    depth: usize,
+    levels: usize,
+}
+
+impl Nesting {
+    fn follow(&mut self, event: &Event) {
+        match event {
+            Event::Start(tag) => {
+                self.depth += 1;
+                self.levels += usize::from(matches!(tag, Tag::List(_) | Tag::BlockQuote(_)));
+            }
+            Event::End(end) => {
+                self.depth = self.depth.saturating_sub(1);
+                let level = matches!(end, TagEnd::List(_) | TagEnd::BlockQuote(_));
+                self.levels = self.levels.saturating_sub(usize::from(level));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The rendered body with what the raw HTML checker found, and for a whole
+/// page, the heading outline's warnings.
+fn finish_body(
+    mut state: RenderState,
+    mut raw_html: RawHtmlChecker,
+    mut html: String,
+    whole_page: bool,
+) -> RenderedDoc {
     raw_html.finish();
     for problem in raw_html.problems {
         let position = state.lines.position(problem.offset);
@@ -496,35 +519,8 @@ impl RenderState<'_> {
                 return dest;
             }
             Some(LinkPath::File(path)) => {
-                let dir = self.doc.content_path.rsplit_once('/').map_or("", |(dir, _)| dir);
-                let Some(resolved) = normalise_path(dir, &percent_decoded(path)) else {
-                    self.rendered.diagnostics.push(
-                        Diagnostic::error(
-                            &self.doc.display_path,
-                            position,
-                            format!("the link {dest} points outside the site"),
-                        )
-                        .with_hint("put the file in static/ and link to it from the site's root, e.g. /forms/consent.pdf for static/forms/consent.pdf"),
-                    );
-                    return dest;
-                };
-                // Written relative to the page's file (like `.md` links),
-                // published from the site's root, so the browser finds it
-                // whatever the page's address.
-                let published = normalise_path(dir, path).unwrap_or_else(|| resolved.clone());
-                let href = match &anchor {
-                    Some(anchor) => format!("/{published}#{anchor}"),
-                    None => format!("/{published}"),
-                };
-                let link = AddressLink {
-                    written: dest.to_string(),
-                    path: resolved,
-                    anchor,
-                    relative: true,
-                    position,
-                };
-                self.rendered.address_links.push(link);
-                return href.into();
+                let path = path.to_string();
+                return self.resolve_file_link(dest, &path, anchor, position);
             }
             Some(LinkPath::FromRoot(path)) => normalise_path("", &percent_decoded(path)),
             Some(LinkPath::Relative(path)) => {
@@ -544,16 +540,7 @@ impl RenderState<'_> {
             return dest;
         };
         let Some(url) = self.routes.get(&target) else {
-            let mut diagnostic = Diagnostic::error(
-                &self.doc.display_path,
-                position,
-                format!("the link {dest} points to content/{target}, which does not exist"),
-            );
-            diagnostic = match nearest_route(&target, self.routes) {
-                Some(near) => diagnostic.with_hint(format!("did you mean {near}?")),
-                None => diagnostic.with_hint("check the file name, or create the page"),
-            };
-            self.rendered.diagnostics.push(diagnostic);
+            self.rendered.diagnostics.push(self.missing_page(&dest, &target, position));
             return dest;
         };
         let href = match &anchor {
@@ -562,6 +549,60 @@ impl RenderState<'_> {
         };
         self.rendered.links.push(InternalLink { target, anchor, position });
         href.into()
+    }
+
+    /// A link to a file other than Markdown, written relative to the page's
+    /// file: checked against the static files and published from the root.
+    fn resolve_file_link<'e>(
+        &mut self,
+        dest: CowStr<'e>,
+        path: &str,
+        anchor: Option<String>,
+        position: Position,
+    ) -> CowStr<'e> {
+        let dir = self.doc.content_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let Some(resolved) = normalise_path(dir, &percent_decoded(path)) else {
+            self.rendered.diagnostics.push(
+                Diagnostic::error(
+                    &self.doc.display_path,
+                    position,
+                    format!("the link {dest} points outside the site"),
+                )
+                .with_hint("put the file in static/ and link to it from the site's root, e.g. /forms/consent.pdf for static/forms/consent.pdf"),
+            );
+            return dest;
+        };
+        // Written relative to the page's file (like `.md` links),
+        // published from the site's root, so the browser finds it
+        // whatever the page's address.
+        let published = normalise_path(dir, path).unwrap_or_else(|| resolved.clone());
+        let href = match &anchor {
+            Some(anchor) => format!("/{published}#{anchor}"),
+            None => format!("/{published}"),
+        };
+        let link = AddressLink {
+            written: dest.to_string(),
+            path: resolved,
+            anchor,
+            relative: true,
+            position,
+        };
+        self.rendered.address_links.push(link);
+        href.into()
+    }
+
+    /// The error for a link to a page that does not exist, with the nearest
+    /// page's path as a suggestion.
+    fn missing_page(&self, dest: &str, target: &str, position: Position) -> Diagnostic {
+        let diagnostic = Diagnostic::error(
+            &self.doc.display_path,
+            position,
+            format!("the link {dest} points to content/{target}, which does not exist"),
+        );
+        match nearest_route(target, self.routes) {
+            Some(near) => diagnostic.with_hint(format!("did you mean {near}?")),
+            None => diagnostic.with_hint("check the file name, or create the page"),
+        }
     }
 }
 

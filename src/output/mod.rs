@@ -5,3 +5,35 @@
 pub mod minify;
 pub mod offline;
 pub mod write;
+
+use std::collections::BTreeSet;
+
+use tera::Tera;
+
+use crate::error::BuildError;
+use crate::output::minify::minify_output;
+use crate::output::offline::{add_manifest, add_offline_support};
+use crate::render::OutputSet;
+use crate::source::config::{Config, Purpose};
+
+/// Stage 4a: a published site is minified and gets its service worker,
+/// which precaches every file but `not_precached`; a preview gets only the
+/// web app manifest.
+pub fn finish(
+    files: &mut OutputSet,
+    config: &Config,
+    tera: &Tera,
+    not_precached: &BTreeSet<String>,
+    purpose: Purpose,
+) -> Result<(), BuildError> {
+    match purpose {
+        Purpose::Publish => {
+            minify_output(files);
+            add_offline_support(files, config, tera, not_precached)
+        }
+        Purpose::Preview => {
+            add_manifest(files, config);
+            Ok(())
+        }
+    }
+}

@@ -6,8 +6,8 @@
 //! of that work, and both are pure functions of inputs that can be hashed:
 //!
 //! - Markdown to HTML (`render_document`) depends on the parsed document
-//!   and the table of routes its links resolve against: a
-//!   [`document_fingerprint`] of both.
+//!   and the table of routes its links resolve against: the content stage
+//!   keeps those (`content::memo`).
 //! - A page's template depends on its Tera context, its template's name,
 //!   and what the context does not show (the template sources, the theme's
 //!   words, the settings): a [`render_fingerprint`].
@@ -21,23 +21,10 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
-use crate::content::frontmatter::ParsedDoc;
-use crate::content::markdown::{RenderedDoc, RouteTable};
-use crate::content::model::Worksheet;
+use crate::content::memo::DocumentMemo;
 use crate::render::OutputSet;
 use crate::source::config::Config;
 use crate::source::discover::Sources;
-
-/// A document's place in the memo: its language's code and content path.
-pub type DocumentKey = (String, String);
-
-/// A document's HTML and worksheet, as `render_document` gave them.
-#[derive(Debug)]
-pub struct RenderedBody {
-    pub fingerprint: u64,
-    pub rendered: RenderedDoc,
-    pub worksheet: Option<Worksheet>,
-}
 
 /// What the last preview rendered, with the fingerprints of its inputs.
 #[derive(Debug, Default)]
@@ -46,17 +33,11 @@ pub struct RenderMemo {
     pub fingerprints: HashMap<String, u64>,
     /// The last preview's files, shared with the server that serves them.
     pub files: Arc<OutputSet>,
-    /// Every document's rendered body.
-    pub documents: HashMap<DocumentKey, Arc<RenderedBody>>,
+    /// Every document's rendered body (`content::memo`).
+    pub documents: DocumentMemo,
 }
 
 impl RenderMemo {
-    /// The last rendered body of the document at `key`, if its fingerprint
-    /// was `fingerprint`.
-    pub fn document(&self, key: &DocumentKey, fingerprint: u64) -> Option<Arc<RenderedBody>> {
-        self.documents.get(key).filter(|body| body.fingerprint == fingerprint).cloned()
-    }
-
     /// The last render of `path`, if its fingerprint was `fingerprint`.
     pub fn reuse(&self, path: &str, fingerprint: u64) -> Option<Vec<u8>> {
         if self.fingerprints.get(path) != Some(&fingerprint) {
@@ -64,25 +45,6 @@ impl RenderMemo {
         }
         self.files.get(path).cloned()
     }
-}
-
-/// A hash of a language's routes (content path -> URL), in a fixed order.
-pub fn routes_fingerprint(routes: &RouteTable) -> u64 {
-    let mut sorted: Vec<_> = routes.iter().collect();
-    sorted.sort_unstable();
-    let mut hasher = DefaultHasher::new();
-    sorted.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// The fingerprint of rendering `doc` with routes of fingerprint `routes`.
-pub fn document_fingerprint(doc: &ParsedDoc, routes: u64) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    routes.hash(&mut hasher);
-    (&doc.content_path, &doc.display_path, &doc.body, doc.body_first_line).hash(&mut hasher);
-    // The front matter's types have no Hash; their Debug text shows every field.
-    format!("{:?} {:?} {:?} {:?}", doc.role, doc.meta, doc.slug, doc.kind).hash(&mut hasher);
-    hasher.finish()
 }
 
 /// A hash of what every page's output depends on beyond its context:
@@ -182,7 +144,7 @@ mod tests {
         let memo = RenderMemo {
             fingerprints: [("a/index.html".to_string(), 1), ("b/index.html".to_string(), 2)].into(),
             files: Arc::new(files),
-            documents: HashMap::new(),
+            documents: DocumentMemo::new(),
         };
         assert_eq!(memo.reuse("a/index.html", 1), Some(b"<p>A</p>".to_vec()));
         assert_eq!(memo.reuse("a/index.html", 3), None);

@@ -290,58 +290,10 @@ pub fn parse_config(
     let mut diagnostics = Vec::new();
     let position_of = |span: std::ops::Range<usize>| Position::of_offset(text, span.start);
 
-    let (base_url_text, base_url_position) = match &overrides.base_url {
-        Some(url) => (url.clone(), Position::start()),
-        None => (raw.base_url.get_ref().clone(), position_of(raw.base_url.span())),
-    };
-    let (base_url, base_path) = match normalise_base_url(&base_url_text) {
-        Ok(parts) => parts,
-        Err(reason) => {
-            diagnostics.push(
-                Diagnostic::error(file, base_url_position, format!("base_url {base_url_text:?} {reason}"))
-                    .with_hint("write the full address where the site will be published, e.g. \"https://guide.example.org\""),
-            );
-            (String::new(), "/".to_string())
-        }
-    };
-
-    let language = raw.default_language.get_ref().trim().to_string();
-    if !is_language_tag(&language) {
-        diagnostics.push(
-            Diagnostic::error(
-                file,
-                position_of(raw.default_language.span()),
-                format!("default_language {language:?} is not a language code"),
-            )
-            .with_hint("use a code like \"en\", \"es\" or \"pt-BR\""),
-        );
-    }
-
-    let mut colour = |value: Option<Spanned<String>>, key: &str| -> Option<String> {
-        let value = value?;
-        let text_value = value.get_ref().trim().to_ascii_lowercase();
-        if is_hex_colour(&text_value) {
-            Some(expand_hex_colour(&text_value))
-        } else {
-            diagnostics.push(
-                Diagnostic::error(
-                    file,
-                    position_of(value.span()),
-                    format!("clinic.colors.{key} {:?} is not a colour", value.get_ref()),
-                )
-                .with_hint("write colours as hex codes like \"#1d5c7a\""),
-            );
-            None
-        }
-    };
-    let primary_position = raw.clinic.colors.primary.as_ref().map(|c| position_of(c.span()));
-    let accent_position = raw.clinic.colors.accent.as_ref().map(|c| position_of(c.span()));
-    let colors = BrandColors {
-        primary: colour(raw.clinic.colors.primary, "primary"),
-        accent: colour(raw.clinic.colors.accent, "accent"),
-        primary_position,
-        accent_position,
-    };
+    let (base_url, base_path) =
+        read_base_url(&raw.base_url, overrides, &mut diagnostics, &position_of);
+    let language = read_default_language(&raw.default_language, &mut diagnostics, &position_of);
+    let colors = read_colours(raw.clinic.colors, &mut diagnostics, &position_of);
 
     let safety = Safety { title: raw.safety.title, text: raw.safety.text, phone: raw.safety.phone };
     let languages = read_languages(
@@ -500,6 +452,84 @@ fn read_languages(
     languages
 }
 
+/// `base_url` from the command line or site.toml, and its path (`/guide/`).
+fn read_base_url(
+    raw: &Spanned<String>,
+    overrides: &ConfigOverrides,
+    diagnostics: &mut Vec<Diagnostic>,
+    position_of: &dyn Fn(std::ops::Range<usize>) -> Position,
+) -> (String, String) {
+    let file = Path::new(CONFIG_FILE);
+    let (base_url_text, base_url_position) = match &overrides.base_url {
+        Some(url) => (url.clone(), Position::start()),
+        None => (raw.get_ref().clone(), position_of(raw.span())),
+    };
+    match normalise_base_url(&base_url_text) {
+        Ok(parts) => parts,
+        Err(reason) => {
+            diagnostics.push(
+                Diagnostic::error(file, base_url_position, format!("base_url {base_url_text:?} {reason}"))
+                    .with_hint("write the full address where the site will be published, e.g. \"https://guide.example.org\""),
+            );
+            (String::new(), "/".to_string())
+        }
+    }
+}
+
+/// `default_language`, which must be a language tag.
+fn read_default_language(
+    raw: &Spanned<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+    position_of: &dyn Fn(std::ops::Range<usize>) -> Position,
+) -> String {
+    let language = raw.get_ref().trim().to_string();
+    if !is_language_tag(&language) {
+        diagnostics.push(
+            Diagnostic::error(
+                Path::new(CONFIG_FILE),
+                position_of(raw.span()),
+                format!("default_language {language:?} is not a language code"),
+            )
+            .with_hint("use a code like \"en\", \"es\" or \"pt-BR\""),
+        );
+    }
+    language
+}
+
+/// `[clinic.colors]`: hex codes, expanded to six digits, with where each
+/// was written (for the contrast check's messages).
+fn read_colours(
+    raw: RawColors,
+    diagnostics: &mut Vec<Diagnostic>,
+    position_of: &dyn Fn(std::ops::Range<usize>) -> Position,
+) -> BrandColors {
+    let mut colour = |value: Option<Spanned<String>>, key: &str| -> Option<String> {
+        let value = value?;
+        let text_value = value.get_ref().trim().to_ascii_lowercase();
+        if is_hex_colour(&text_value) {
+            Some(expand_hex_colour(&text_value))
+        } else {
+            diagnostics.push(
+                Diagnostic::error(
+                    Path::new(CONFIG_FILE),
+                    position_of(value.span()),
+                    format!("clinic.colors.{key} {:?} is not a colour", value.get_ref()),
+                )
+                .with_hint("write colours as hex codes like \"#1d5c7a\""),
+            );
+            None
+        }
+    };
+    let primary_position = raw.primary.as_ref().map(|c| position_of(c.span()));
+    let accent_position = raw.accent.as_ref().map(|c| position_of(c.span()));
+    BrandColors {
+        primary: colour(raw.primary, "primary"),
+        accent: colour(raw.accent, "accent"),
+        primary_position,
+        accent_position,
+    }
+}
+
 /// Reads `[print]`: paper `letter` or `a4`, and a margin with a unit.
 fn read_print(
     raw: RawPrint,
@@ -639,6 +669,20 @@ fn expand_hex_colour(value: &str) -> String {
     } else {
         value.to_string()
     }
+}
+
+/// What a build is for. A preview (`serve`, `check`) skips minifying HTML,
+/// the service worker and indexing the pages for search: a preview needs
+/// no smaller files, its pages never register the worker, its search
+/// indexes are built when first fetched, and the three are most of the
+/// time of a rebuild.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// `carebook build`: minified, with the service worker.
+    Publish,
+    /// `carebook serve`: as rendered, without the service worker, the search
+    /// indexes deferred (`SiteBuild::deferred_search`).
+    Preview,
 }
 
 #[cfg(test)]
