@@ -131,27 +131,8 @@ pub fn parse_checklist(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Ch
             intro: intro.html.trim().to_string(),
             items: Vec::new(),
         };
-        for item in &group_items {
-            if let Some((parsed, pinned)) = read_item(doc, *item, routes, &mut rendered) {
-                let line = doc.position_of(item.start).line;
-                if let Some(first) = seen.get(&parsed.id) {
-                    rendered.diagnostics.push(
-                        Diagnostic::error(
-                            &doc.display_path,
-                            doc.position_of(item.start),
-                            format!("two items have the id {:?} (the first is on line {first})", parsed.id),
-                        )
-                        .with_hint("give one of them its own id at the end of the line: - [ ] Water {#water-2}"),
-                    );
-                    continue;
-                }
-                seen.insert(parsed.id.clone(), line);
-                if !pinned {
-                    rendered.diagnostics.push(unpinned_item(doc, item.start, &parsed.id));
-                }
-                group.items.push(parsed);
-            }
-        }
+        let at = ItemsAt { doc, routes };
+        group.items = read_items(&at, &group_items, &mut seen, &mut rendered);
         warn_about_loose_text(doc, &plain_items, start, end, &mut rendered);
         warn_about_text_after_items(doc, &group_items, &plain_items, end, &mut rendered);
         checklist.groups.push(group);
@@ -167,6 +148,47 @@ pub fn parse_checklist(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Ch
         );
     }
     (rendered, checklist)
+}
+
+/// The page a checklist's items are read from.
+struct ItemsAt<'a> {
+    doc: &'a ParsedDoc,
+    routes: &'a RouteTable,
+}
+
+/// Reads one group's items. An id already used (`seen`: id -> line) is an
+/// error; an id made from the item's words is a warning (`unpinned_item`).
+fn read_items(
+    at: &ItemsAt,
+    items: &[ItemAt],
+    seen: &mut HashMap<String, usize>,
+    rendered: &mut RenderedDoc,
+) -> Vec<ChecklistItem> {
+    let doc = at.doc;
+    let mut read = Vec::new();
+    for item in items {
+        let Some((parsed, pinned)) = read_item(doc, *item, at.routes, rendered) else { continue };
+        let line = doc.position_of(item.start).line;
+        if let Some(first) = seen.get(&parsed.id) {
+            rendered.diagnostics.push(
+                Diagnostic::error(
+                    &doc.display_path,
+                    doc.position_of(item.start),
+                    format!("two items have the id {:?} (the first is on line {first})", parsed.id),
+                )
+                .with_hint(
+                    "give one of them its own id at the end of the line: - [ ] Water {#water-2}",
+                ),
+            );
+            continue;
+        }
+        seen.insert(parsed.id.clone(), line);
+        if !pinned {
+            rendered.diagnostics.push(unpinned_item(doc, item.start, &parsed.id));
+        }
+        read.push(parsed);
+    }
+    read
 }
 
 /// Ticks are stored under the item's id; one made from the item's words

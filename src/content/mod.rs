@@ -144,7 +144,6 @@ fn build_language(
     found: &mut Found,
 ) -> Option<Site> {
     let config = tree.config;
-    let diagnostics = &mut *found.diagnostics;
     let translations = tree.docs.translations.get(tree.code);
     let translated = |path: &str| translations.is_some_and(|t| t.contains_key(path));
     let docs: Vec<ParsedDoc> = tree
@@ -153,24 +152,7 @@ fn build_language(
         .iter()
         .map(|doc| translations.and_then(|t| t.get(&doc.content_path)).unwrap_or(doc).clone())
         .collect();
-    let base_path = config.language_base_path(tree.code);
-    let (mut routes, route_diagnostics) = assign_routes(&docs, &base_path);
-    diagnostics.extend(route_diagnostics);
-    diagnostics.extend(check_reserved_addresses(
-        &docs,
-        &routes,
-        (&config.base_path, &base_path),
-        statics,
-    ));
-    // A file whose front matter failed to parse still exists: links to it
-    // are not reported as broken on top of its own error.
-    for path in tree.unparsed {
-        let declared: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-        if translation_suffix(path, &declared).is_none() {
-            let url = url_from_path(path, None, &base_path);
-            routes.entry(path.clone()).or_insert(url);
-        }
-    }
+    let routes = language_routes(tree, &docs, statics, found.diagnostics);
     let rendered: Vec<RenderedDocument> = match memo.keep {
         None => docs
             .into_par_iter()
@@ -182,7 +164,7 @@ fn build_language(
         Some(keep) => render_documents_memoised(docs, &routes, tree.code, memo.last, keep),
     };
     for (_, doc, _) in &rendered {
-        diagnostics.extend(doc.diagnostics.iter().cloned());
+        found.diagnostics.extend(doc.diagnostics.iter().cloned());
     }
     // Issue #15: images are checked by every command, not only `check`.
     let images: Vec<_> = rendered
@@ -193,20 +175,50 @@ fn build_language(
         })
         .collect();
     for page in images {
-        diagnostics.extend(page.diagnostics);
+        found.diagnostics.extend(page.diagnostics);
         found.images.extend(page.used);
     }
     match build_model(rendered, &routes) {
         Ok(mut site) => {
             site.set_languages(tree.code, &config.language, translated);
-            diagnostics.extend(validate_site(&site, template_names, statics));
+            found.diagnostics.extend(validate_site(&site, template_names, statics));
             Some(site)
         }
         Err(errors) => {
-            diagnostics.extend(errors);
+            found.diagnostics.extend(errors);
             None
         }
     }
+}
+
+/// Every document's address in one language, with the problems of the
+/// addresses themselves (two pages at one address, a reserved address).
+fn language_routes(
+    tree: &LanguageTree,
+    docs: &[ParsedDoc],
+    statics: &BTreeMap<String, Vec<u8>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> RouteTable {
+    let config = tree.config;
+    let base_path = config.language_base_path(tree.code);
+    let (mut routes, route_diagnostics) = assign_routes(docs, &base_path);
+    diagnostics.extend(route_diagnostics);
+    diagnostics.extend(check_reserved_addresses(
+        docs,
+        &routes,
+        (&config.base_path, &base_path),
+        statics,
+    ));
+    // A file whose front matter failed to parse still exists: links to it
+    // are not reported as broken on top of its own error.
+    let declared: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    for path in tree.unparsed {
+        if translation_suffix(path, &declared).is_none() {
+            let url = url_from_path(path, None, &base_path);
+            routes.entry(path.clone()).or_insert(url);
+        }
+    }
+    routes
 }
 
 /// [`render_document`] for a preview: a document whose fingerprint (its

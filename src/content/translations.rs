@@ -271,47 +271,13 @@ pub fn split_translations(
             continue;
         };
         let code = code.to_string();
-        if code == config.language {
-            diagnostics.push(
-                Diagnostic::error(
-                    &doc.display_path,
-                    Position::start(),
-                    format!(
-                        "{code} is the site's default language: its pages need no .{code} suffix"
-                    ),
-                )
-                .with_hint(format!(
-                    "rename it to {original}, or give it another language's suffix"
-                )),
-            );
-        } else if !declared.contains(&code.as_str()) {
-            diagnostics.push(
-                Diagnostic::error(
-                    &doc.display_path,
-                    Position::start(),
-                    format!(
-                        "this is a translation into {code}, a language the site does not declare"
-                    ),
-                )
-                .with_hint(format!(
-                    "add [languages.{code}] with name = \"...\" to site.toml, or rename the file"
-                )),
-            );
-        } else if !all_paths.contains(&original.as_str()) {
-            diagnostics.push(
-                Diagnostic::error(
-                    &doc.display_path,
-                    Position::start(),
-                    format!("this translates content/{original}, which does not exist"),
-                )
-                .with_hint(format!(
-                    "a translation sits beside the page it translates: create content/{original} in {}, or rename this file",
-                    config.language
-                )),
-            );
-        } else {
-            doc.content_path = original;
-            found.push((code, doc));
+        let known = Known { config, declared: &declared, all_paths };
+        match translation_problem(&doc, &original, &code, &known) {
+            Some(problem) => diagnostics.push(problem),
+            None => {
+                doc.content_path = original;
+                found.push((code, doc));
+            }
         }
     }
     let originals: std::collections::HashSet<&str> =
@@ -323,6 +289,61 @@ pub fn split_translations(
         }
     }
     (result, diagnostics)
+}
+
+/// What the site says about a translation: the default language's own
+/// code, and the site's declared languages and files.
+struct Known<'a> {
+    config: &'a Config,
+    declared: &'a [&'a str],
+    all_paths: &'a [&'a str],
+}
+
+/// Why `doc`, a translation of `original` into `code`, cannot be used, if
+/// it cannot: the suffix is the default language's, or a language not
+/// declared, or the original does not exist.
+fn translation_problem(
+    doc: &ParsedDoc,
+    original: &str,
+    code: &str,
+    known: &Known,
+) -> Option<Diagnostic> {
+    let Known { config, declared, all_paths } = *known;
+    if code == config.language {
+        Some(
+            Diagnostic::error(
+                &doc.display_path,
+                Position::start(),
+                format!("{code} is the site's default language: its pages need no .{code} suffix"),
+            )
+            .with_hint(format!("rename it to {original}, or give it another language's suffix")),
+        )
+    } else if !declared.contains(&code) {
+        Some(
+            Diagnostic::error(
+                &doc.display_path,
+                Position::start(),
+                format!("this is a translation into {code}, a language the site does not declare"),
+            )
+            .with_hint(format!(
+                "add [languages.{code}] with name = \"...\" to site.toml, or rename the file"
+            )),
+        )
+    } else if !all_paths.contains(&original) {
+        Some(
+            Diagnostic::error(
+                &doc.display_path,
+                Position::start(),
+                format!("this translates content/{original}, which does not exist"),
+            )
+            .with_hint(format!(
+                "a translation sits beside the page it translates: create content/{original} in {}, or rename this file",
+                config.language
+            )),
+        )
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -112,40 +112,7 @@ pub fn publish_images(options: &PublishOptions) -> (ImageCatalog, OutputSet, Vec
     let mut diagnostics = Vec::new();
     for (source, result) in resized {
         match result {
-            Ok((size, copies)) => {
-                // The original stays for links; pages show the copies.
-                match source {
-                    ImageSource::Beside(path) => {
-                        let bytes = files.beside.get(path).map_or(&[][..], Vec::as_slice);
-                        catalog.not_precached.insert(fingerprinted(path, bytes, None));
-                    }
-                    ImageSource::Static(path) => {
-                        catalog.not_precached.insert(path.clone());
-                    }
-                }
-                // The narrowest copy at least as wide as a phone needs.
-                let phone = copies
-                    .iter()
-                    .map(|(w, _, _)| *w)
-                    .find(|&w| w >= PHONE_WIDTH)
-                    .or_else(|| copies.last().map(|(w, _, _)| *w))
-                    .unwrap_or(size.0);
-                let mut widths = Vec::new();
-                // Every copy is kept for offline use: the browser picks one by
-                // the screen's width and density, and a copy it picks offline
-                // that is not on the device would be a broken picture.
-                for (width, path, bytes) in copies {
-                    catalog.not_precached.remove(&path);
-                    widths.push((width, format!("{}{path}", files.base_path)));
-                    output.insert(path, bytes);
-                }
-                let entry = catalog.entry_for(source);
-                entry.size = Some(size);
-                if let Some((_, url)) = widths.iter().find(|(w, _)| *w == phone) {
-                    entry.url = url.clone();
-                }
-                entry.widths = widths;
-            }
+            Ok((size, copies)) => catalog.add_copies(source, size, copies, files, &mut output),
             Err(diagnostic) => diagnostics.push(diagnostic),
         }
     }
@@ -153,6 +120,51 @@ pub fn publish_images(options: &PublishOptions) -> (ImageCatalog, OutputSet, Vec
 }
 
 impl ImageCatalog {
+    /// Records the resized copies of `source`: pages show the one a phone
+    /// needs, with every copy in `srcset`; the original stays for links but
+    /// is not precached.
+    fn add_copies(
+        &mut self,
+        source: &ImageSource,
+        size: (u32, u32),
+        copies: Vec<(u32, String, Vec<u8>)>,
+        files: &ImageFiles,
+        output: &mut OutputSet,
+    ) {
+        // The original stays for links; pages show the copies.
+        match source {
+            ImageSource::Beside(path) => {
+                let bytes = files.beside.get(path).map_or(&[][..], Vec::as_slice);
+                self.not_precached.insert(fingerprinted(path, bytes, None));
+            }
+            ImageSource::Static(path) => {
+                self.not_precached.insert(path.clone());
+            }
+        }
+        // The narrowest copy at least as wide as a phone needs.
+        let phone = copies
+            .iter()
+            .map(|(w, _, _)| *w)
+            .find(|&w| w >= PHONE_WIDTH)
+            .or_else(|| copies.last().map(|(w, _, _)| *w))
+            .unwrap_or(size.0);
+        let mut widths = Vec::new();
+        // Every copy is kept for offline use: the browser picks one by
+        // the screen's width and density, and a copy it picks offline
+        // that is not on the device would be a broken picture.
+        for (width, path, bytes) in copies {
+            self.not_precached.remove(&path);
+            widths.push((width, format!("{}{path}", files.base_path)));
+            output.insert(path, bytes);
+        }
+        let entry = self.entry_for(source);
+        entry.size = Some(size);
+        if let Some((_, url)) = widths.iter().find(|(w, _)| *w == phone) {
+            entry.url = url.clone();
+        }
+        entry.widths = widths;
+    }
+
     fn entry_for(&mut self, source: &ImageSource) -> &mut Published {
         let url = match source {
             ImageSource::Static(p) => format!("{}{p}", self.base_path),
@@ -349,20 +361,8 @@ fn resize_all(
         let encoded = match cached.as_ref().and_then(|c| std::fs::read(c).ok()) {
             Some(encoded) => encoded,
             None => {
-                if decoded.is_none() {
-                    let image = image::load_from_memory_with_format(bytes, format);
-                    decoded = Some(image.map_err(unreadable)?);
-                }
-                let Some(image) = &decoded else { continue };
-                let h = ((u64::from(height) * u64::from(w)) / u64::from(width.max(1))).max(1);
-                let small = image.resize_exact(w, h as u32, image::imageops::FilterType::Lanczos3);
-                let mut encoded = encode(&small, kind).map_err(unreadable)?;
-                // A copy no smaller than the original (a flat-colour diagram
-                // saved as a palette PNG, say) is not worth sending: it is
-                // cached as empty, and the original takes its place.
-                if encoded.len() >= bytes.len() {
-                    encoded.clear();
-                }
+                let original = Original { bytes, format, kind, size: (width, height) };
+                let encoded = resize_copy(&original, &mut decoded, w).map_err(unreadable)?;
                 if let Some(cached) = &cached {
                     // The cache only saves time: a build that cannot write it still works.
                     let _ = std::fs::create_dir_all(cached.parent().unwrap_or(Path::new(".")))
@@ -387,6 +387,39 @@ fn resize_all(
         copies.push((width, original, bytes.to_vec()));
     }
     Ok(((width, height), copies))
+}
+
+/// A PNG or JPEG being resized.
+struct Original<'a> {
+    bytes: &'a [u8],
+    format: image::ImageFormat,
+    kind: RasterKind,
+    size: (u32, u32),
+}
+
+/// One copy of `original`, `w` pixels wide, decoding it the first time
+/// (into `decoded`). A copy no smaller than the original (a flat-colour
+/// diagram saved as a palette PNG, say) is not worth sending: it comes
+/// back empty, and the original takes its place.
+fn resize_copy(
+    original: &Original,
+    decoded: &mut Option<image::DynamicImage>,
+    w: u32,
+) -> Result<Vec<u8>, image::ImageError> {
+    let image = match decoded {
+        Some(image) => image,
+        None => {
+            decoded.insert(image::load_from_memory_with_format(original.bytes, original.format)?)
+        }
+    };
+    let (width, height) = original.size;
+    let h = ((u64::from(height) * u64::from(w)) / u64::from(width.max(1))).max(1);
+    let small = image.resize_exact(w, h as u32, image::imageops::FilterType::Lanczos3);
+    let mut encoded = encode(&small, original.kind)?;
+    if encoded.len() >= original.bytes.len() {
+        encoded.clear();
+    }
+    Ok(encoded)
 }
 
 fn encode(image: &image::DynamicImage, kind: RasterKind) -> Result<Vec<u8>, image::ImageError> {

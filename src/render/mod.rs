@@ -174,10 +174,8 @@ pub fn render(
     let mut files = OutputSet::new();
     let mut index_prefixes = Vec::with_capacity(sites.len());
     let mut fingerprints = HashMap::new();
-    let fingerprint_base = match purpose {
-        Purpose::Publish => None,
-        Purpose::Preview => Some(inputs_fingerprint(config, sources)),
-    };
+    let fingerprint_base =
+        (purpose == Purpose::Preview).then(|| inputs_fingerprint(config, sources));
     for (site, text) in sites.iter().zip(&texts) {
         let tera = with_words(tera, text);
         let input = RenderInput {
@@ -207,9 +205,7 @@ pub fn render(
     }
     files.extend(assets.files);
     files.extend(image_files);
-    files.insert("sitemap.xml".into(), render_sitemap(&sites, &alternates, config).into_bytes());
-    files.insert("robots.txt".into(), render_robots(config).into_bytes());
-    add_headers_file(&mut files, &config.base_path);
+    add_site_files(&mut files, &sites, &alternates, config);
     let page_count = sites.iter().map(|s| s.sections.len() + s.pages.len()).sum();
     let deferred_search =
         index_prefixes.into_iter().zip(sites).map(|(p, s)| DeferredIndex::new(p, s)).collect();
@@ -222,4 +218,12 @@ pub fn render(
         documents,
         not_precached: images.not_precached,
     })
+}
+
+/// The files about the whole site: the sitemap, robots.txt and the
+/// security headers (`_headers`).
+fn add_site_files(files: &mut OutputSet, sites: &[Site], alternates: &Alternates, config: &Config) {
+    files.insert("sitemap.xml".into(), render_sitemap(sites, alternates, config).into_bytes());
+    files.insert("robots.txt".into(), render_robots(config).into_bytes());
+    add_headers_file(files, &config.base_path);
 }

@@ -77,25 +77,7 @@ fn draw(
     tera: &Tera,
 ) -> Result<String, (String, String)> {
     let Some(variables) = shortcodes.known.get(&call.name) else {
-        let names: Vec<&str> = ["checklist", "prompts"]
-            .into_iter()
-            .chain(shortcodes.known.keys().map(String::as_str))
-            .collect();
-        let near = names
-            .iter()
-            .map(|name| (strsim::jaro_winkler(name, &call.name), name))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, name)| *name);
-        let hint = match near {
-            Some(near) => format!("did you mean {near}? The shortcodes are {}", names.join(", ")),
-            None => format!(
-                "the shortcodes are {}; add your own as templates/shortcodes/{}.html",
-                names.join(", "),
-                call.name
-            ),
-        };
-        return Err((format!("unknown shortcode {:?}", call.name), hint));
+        return Err(unknown_shortcode(call, shortcodes));
     };
     let takes = || {
         if variables.is_empty() {
@@ -118,28 +100,57 @@ fn draw(
         context.insert(name, value);
     }
     let template = format!("{SHORTCODE_DIR}{}.html", call.name);
-    tera.render(&template, &context).map_err(|err| {
-        let mut message = err.to_string();
-        let mut source = std::error::Error::source(&err);
-        while let Some(cause) = source {
-            message = format!("{message}: {cause}");
-            source = cause.source();
-        }
-        let missing = message
-            .split_once("Variable `")
-            .and_then(|(_, rest)| rest.split_once("` not found"))
-            .map(|(name, _)| name.to_string());
-        match missing {
-            Some(name) => (
-                format!("the shortcode {} needs the argument {name}", call.name),
-                format!("add {name}=\"…\" between the brackets: {}", takes()),
-            ),
-            None => (
-                format!("the shortcode {} could not be drawn: {message}", call.name),
-                format!("check templates/shortcodes/{}.html; {}", call.name, takes()),
-            ),
-        }
-    })
+    tera.render(&template, &context).map_err(|err| render_problem(call, &err, &takes()))
+}
+
+/// The error for a call of a shortcode there is no template for, with the
+/// nearest name.
+fn unknown_shortcode(call: &ShortcodeCall, shortcodes: &Shortcodes) -> (String, String) {
+    let names: Vec<&str> = ["checklist", "prompts"]
+        .into_iter()
+        .chain(shortcodes.known.keys().map(String::as_str))
+        .collect();
+    let near = names
+        .iter()
+        .map(|name| (strsim::jaro_winkler(name, &call.name), name))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| *name);
+    let hint = match near {
+        Some(near) => format!("did you mean {near}? The shortcodes are {}", names.join(", ")),
+        None => format!(
+            "the shortcodes are {}; add your own as templates/shortcodes/{}.html",
+            names.join(", "),
+            call.name
+        ),
+    };
+    (format!("unknown shortcode {:?}", call.name), hint)
+}
+
+/// The error for a shortcode template that failed: an argument it needs
+/// and was not given, or the template's own problem. `takes` lists the
+/// arguments it takes.
+fn render_problem(call: &ShortcodeCall, err: &tera::Error, takes: &str) -> (String, String) {
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message = format!("{message}: {cause}");
+        source = cause.source();
+    }
+    let missing = message
+        .split_once("Variable `")
+        .and_then(|(_, rest)| rest.split_once("` not found"))
+        .map(|(name, _)| name.to_string());
+    match missing {
+        Some(name) => (
+            format!("the shortcode {} needs the argument {name}", call.name),
+            format!("add {name}=\"…\" between the brackets: {takes}"),
+        ),
+        None => (
+            format!("the shortcode {} could not be drawn: {message}", call.name),
+            format!("check templates/shortcodes/{}.html; {takes}", call.name),
+        ),
+    }
 }
 
 /// Words tera treats as its own, not as variables.

@@ -7,9 +7,10 @@
 
 use serde::Serialize;
 
-use crate::content::frontmatter::PageKind;
+use crate::content::checklist::Checklist;
+use crate::content::frontmatter::{ChecklistSettings, PageKind, PromptsSettings};
 use crate::content::model::{Page, Site, Worksheet};
-use crate::content::prompts::Prompt;
+use crate::content::prompts::{Prompt, PromptCollection};
 use crate::content::worksheets::collect_worksheets;
 
 /// The storage id of a worksheet page.
@@ -83,67 +84,85 @@ pub enum WorksheetContext<'a> {
 /// worksheet; the partials put the `id_prefix` they are given in front of
 /// every id, so that several worksheets can share one HTML page.
 pub fn worksheet_context<'a>(site: &'a Site, page: &'a Page) -> Option<WorksheetContext<'a>> {
-    let entry = &page.entry;
     match (&page.worksheet, &page.kind) {
         (Some(Worksheet::Prompts(collection)), PageKind::Prompts(settings)) => {
-            let alongside =
-                settings.alongside.as_ref().and_then(|(path, _)| site.page_by_path(path)).map(
-                    |other| AlongsideContext {
-                        id: worksheet_id(&other.entry.content_path),
-                        title: other.entry.meta.title.clone(),
-                        url: other.entry.url.clone(),
-                    },
-                );
-            let prompts = collection
-                .prompts
-                .iter()
-                .map(|prompt| PromptContext { prompt, field_id: format!("p-{}", prompt.id) })
-                .collect();
             Some(WorksheetContext::Prompts {
-                collection: CollectionContext {
-                    id: worksheet_id(&entry.content_path),
-                    title: &entry.meta.title,
-                    url: &entry.url,
-                    intro: &entry.rendered.html,
-                    prompts,
-                    alongside,
-                },
+                collection: collection_context(site, page, collection, settings),
             })
         }
         (Some(Worksheet::Checklist(checklist)), PageKind::Checklist(settings)) => {
-            let groups = checklist
-                .groups
-                .iter()
-                .map(|group| GroupContext {
-                    title: &group.title,
-                    id: format!("g-{}", group.id),
-                    intro: &group.intro,
-                    items: group
-                        .items
-                        .iter()
-                        .map(|item| ItemContext {
-                            id: &item.id,
-                            text: &item.text,
-                            note: &item.note,
-                            field_id: format!("c-{}", item.id),
-                        })
-                        .collect(),
-                })
-                .collect();
             Some(WorksheetContext::Checklist {
-                checklist: ChecklistContext {
-                    id: worksheet_id(&entry.content_path),
-                    title: &entry.meta.title,
-                    url: &entry.url,
-                    intro: &entry.rendered.html,
-                    repeat_days: settings.repeat_days,
-                    days: (1..=settings.repeat_days).collect(),
-                    groups,
-                    item_count: checklist.item_count(),
-                },
+                checklist: checklist_context(page, checklist, settings),
             })
         }
         _ => None,
+    }
+}
+
+fn collection_context<'a>(
+    site: &'a Site,
+    page: &'a Page,
+    collection: &'a PromptCollection,
+    settings: &PromptsSettings,
+) -> CollectionContext<'a> {
+    let entry = &page.entry;
+    let alongside =
+        settings.alongside.as_ref().and_then(|(path, _)| site.page_by_path(path)).map(|other| {
+            AlongsideContext {
+                id: worksheet_id(&other.entry.content_path),
+                title: other.entry.meta.title.clone(),
+                url: other.entry.url.clone(),
+            }
+        });
+    let prompts = collection
+        .prompts
+        .iter()
+        .map(|prompt| PromptContext { prompt, field_id: format!("p-{}", prompt.id) })
+        .collect();
+    CollectionContext {
+        id: worksheet_id(&entry.content_path),
+        title: &entry.meta.title,
+        url: &entry.url,
+        intro: &entry.rendered.html,
+        prompts,
+        alongside,
+    }
+}
+
+fn checklist_context<'a>(
+    page: &'a Page,
+    checklist: &'a Checklist,
+    settings: &ChecklistSettings,
+) -> ChecklistContext<'a> {
+    let entry = &page.entry;
+    let groups = checklist
+        .groups
+        .iter()
+        .map(|group| GroupContext {
+            title: &group.title,
+            id: format!("g-{}", group.id),
+            intro: &group.intro,
+            items: group
+                .items
+                .iter()
+                .map(|item| ItemContext {
+                    id: &item.id,
+                    text: &item.text,
+                    note: &item.note,
+                    field_id: format!("c-{}", item.id),
+                })
+                .collect(),
+        })
+        .collect();
+    ChecklistContext {
+        id: worksheet_id(&entry.content_path),
+        title: &entry.meta.title,
+        url: &entry.url,
+        intro: &entry.rendered.html,
+        repeat_days: settings.repeat_days,
+        days: (1..=settings.repeat_days).collect(),
+        groups,
+        item_count: checklist.item_count(),
     }
 }
 

@@ -106,17 +106,7 @@ impl ServerState {
 
 /// Runs the server until Ctrl-C.
 pub fn serve(options: &ServeOptions) -> Result<(), BuildError> {
-    // The message `build` gives (issue #15): a mistyped --root is a
-    // missing site, not a raw OS error or a preview of nothing.
-    if !options.root.join(crate::source::config::CONFIG_FILE).is_file() {
-        return Err(BuildError::MissingConfig { root: options.root.clone() });
-    }
-    // Watch events carry absolute paths; compare them with an absolute root.
-    let root = options
-        .root
-        .canonicalize()
-        .map_err(|source| BuildError::Read { path: options.root.clone(), source })?;
-    let options = &ServeOptions { root, ..options.clone() };
+    let options = &with_site_root(options)?;
     let (listener, address) = bind(options)?;
     let base_url = format!("http://{address}");
     let state = Arc::new(ServerState {
@@ -157,26 +147,55 @@ pub fn serve(options: &ServeOptions) -> Result<(), BuildError> {
         }
         let Ok(first) = changes_rx.recv_timeout(Duration::from_millis(200)) else { continue };
         let started = Instant::now();
-        let mut changed = relevant_changes(&options.root, first);
-        while let Ok(more) = changes_rx.recv_timeout(DEBOUNCE) {
-            changed.extend(relevant_changes(&options.root, more));
-        }
+        let changed = gather_changes(&options.root, first, &changes_rx);
         if changed.is_empty() {
             continue;
         }
-        changed.sort();
-        changed.dedup();
-        let names: Vec<String> = changed
-            .iter()
-            .map(|(_, path)| path.strip_prefix(&options.root).unwrap_or(path).display().to_string())
-            .collect();
-        eprintln!("Changed: {}", names.join(", "));
         watch_created_folders(&mut watcher, &options.root, &changed);
         let ok = rebuild(&state, &changed);
         if ok {
             eprintln!("Rebuilt and reloaded in {} ms", started.elapsed().as_millis());
         }
     }
+}
+
+/// `options` with the site's folder made absolute (watch events carry
+/// absolute paths), once it is known to hold a site.
+fn with_site_root(options: &ServeOptions) -> Result<ServeOptions, BuildError> {
+    // The message `build` gives (issue #15): a mistyped --root is a
+    // missing site, not a raw OS error or a preview of nothing.
+    if !options.root.join(crate::source::config::CONFIG_FILE).is_file() {
+        return Err(BuildError::MissingConfig { root: options.root.clone() });
+    }
+    let root = options
+        .root
+        .canonicalize()
+        .map_err(|source| BuildError::Read { path: options.root.clone(), source })?;
+    Ok(ServeOptions { root, ..options.clone() })
+}
+
+/// The changes of one save: `first`, and those that follow it within
+/// [`DEBOUNCE`] (an editor writes a file in several steps), sorted, each
+/// once, and named on the terminal.
+fn gather_changes(
+    root: &Path,
+    first: notify::Event,
+    changes: &mpsc::Receiver<notify::Event>,
+) -> Vec<(Change, PathBuf)> {
+    let mut changed = relevant_changes(root, first);
+    while let Ok(more) = changes.recv_timeout(DEBOUNCE) {
+        changed.extend(relevant_changes(root, more));
+    }
+    changed.sort();
+    changed.dedup();
+    if !changed.is_empty() {
+        let names: Vec<String> = changed
+            .iter()
+            .map(|(_, path)| path.strip_prefix(root).unwrap_or(path).display().to_string())
+            .collect();
+        eprintln!("Changed: {}", names.join(", "));
+    }
+    changed
 }
 
 /// Binds to the requested port, or to the first free one from the default.
@@ -429,63 +448,57 @@ fn handle_connection(mut stream: TcpStream, state: &ServerState) {
 
 fn serve_file(stream: &mut TcpStream, path: &str, state: &ServerState, head_only: bool) {
     let site = state.site.read().ok().and_then(|site| site.clone());
-    let Some(site) = site else {
+    let reply = match &site {
+        Some(site) => site_reply(site, path),
         // No good build yet: every page shows the problems (via the overlay).
-        let page = http::inject_live_reload(b"<!doctype html><html lang=en><title>Build problems</title><body><h1>The site has problems</h1><p>See the list, or the terminal running carebook serve.</body></html>");
-        http::respond(
-            stream,
-            "503 Service Unavailable",
-            &[("Content-Type", "text/html; charset=utf-8")],
-            &page,
-            head_only,
-        );
-        return;
+        None => Reply {
+            status: "503 Service Unavailable",
+            header: ("Content-Type", HTML.into()),
+            body: http::inject_live_reload(b"<!doctype html><html lang=en><title>Build problems</title><body><h1>The site has problems</h1><p>See the list, or the terminal running carebook serve.</body></html>").into(),
+        },
     };
+    let (name, value) = &reply.header;
+    http::respond(stream, reply.status, &[(name, value.as_str())], &reply.body, head_only);
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// What to answer a request with: status, one header, body.
+struct Reply<'a> {
+    status: &'static str,
+    header: (&'static str, String),
+    body: std::borrow::Cow<'a, [u8]>,
+}
+
+/// The preview's answer for `path`: its file (pages with the live reload
+/// script), a redirect to the folder's address, or the site's 404 page.
+fn site_reply<'a>(site: &'a Preview, path: &str) -> Reply<'a> {
     match http::resolve_path(path, |file| site.contains(file)) {
         Resolved::File(file) => {
             let body = site.get(&file).unwrap_or_default();
-            let content_type = http::content_type(&file);
-            if file.ends_with(".html") {
-                let body = http::inject_live_reload(body);
-                http::respond(
-                    stream,
-                    "200 OK",
-                    &[("Content-Type", content_type)],
-                    &body,
-                    head_only,
-                );
+            let content_type = http::content_type(&file).to_string();
+            let body = if file.ends_with(".html") {
+                http::inject_live_reload(body).into()
             } else {
-                http::respond(stream, "200 OK", &[("Content-Type", content_type)], body, head_only);
-            }
+                body.into()
+            };
+            Reply { status: "200 OK", header: ("Content-Type", content_type), body }
         }
-        Resolved::Redirect(location) => {
-            http::respond(
-                stream,
-                "301 Moved Permanently",
-                &[("Location", &location)],
-                b"",
-                head_only,
-            );
-        }
-        Resolved::NotFound => {
-            let body = site.get("404.html").map(http::inject_live_reload).unwrap_or_default();
-            http::respond(
-                stream,
-                "404 Not Found",
-                &[("Content-Type", "text/html; charset=utf-8")],
-                &body,
-                head_only,
-            );
-        }
-        Resolved::Refused => {
-            http::respond(
-                stream,
-                "403 Forbidden",
-                &[("Content-Type", "text/plain")],
-                b"Refused: outside the site.\n",
-                head_only,
-            );
-        }
+        Resolved::Redirect(location) => Reply {
+            status: "301 Moved Permanently",
+            header: ("Location", location),
+            body: (&b""[..]).into(),
+        },
+        Resolved::NotFound => Reply {
+            status: "404 Not Found",
+            header: ("Content-Type", HTML.into()),
+            body: site.get("404.html").map(http::inject_live_reload).unwrap_or_default().into(),
+        },
+        Resolved::Refused => Reply {
+            status: "403 Forbidden",
+            header: ("Content-Type", "text/plain".into()),
+            body: (&b"Refused: outside the site.\n"[..]).into(),
+        },
     }
 }
 
