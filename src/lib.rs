@@ -10,12 +10,12 @@
 
 pub mod build;
 pub mod check;
-pub mod content;
+pub(crate) mod content;
 pub mod diagnostic;
 pub mod error;
 pub mod fuzzing;
 pub mod output;
-pub mod readability;
+pub(crate) mod readability;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -23,6 +23,7 @@ pub struct Passage {
 
 impl Passage {
     /// A passage of one piece of text starting on `line`.
+    #[cfg(test)]
     pub fn new(text: impl Into<String>, line: usize) -> Self {
         Passage { text: text.into(), lines: vec![(0, line)] }
     }
@@ -84,6 +85,7 @@ pub fn score(sentences: &[Sentence]) -> Score {
 }
 
 /// Scores plain text (one passage starting on line 1).
+#[cfg(test)]
 pub fn score_text(text: &str) -> Score {
     score(&split_sentences(&Passage::new(text, 1)))
 }

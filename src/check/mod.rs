@@ -18,9 +18,9 @@
 //! The result is a [`CheckReport`]; the command prints it and fails (exit
 //! 1) only if it holds an error.
 
-pub mod links;
-pub mod prose;
-pub mod reading;
+pub(crate) mod links;
+pub(crate) mod prose;
+pub(crate) mod reading;
 pub mod report;
 pub mod review;
 

@@ -4,18 +4,18 @@
 //! prompts and checklists rendered to HTML fragments, and the whole checked:
 //! links, anchors, images, reserved addresses.
 
-pub mod checklist;
-pub mod frontmatter;
-pub mod html;
-pub mod images;
-pub mod markdown;
-pub mod memo;
-pub mod model;
-pub mod prompts;
-pub mod rawhtml;
-pub mod translations;
-pub mod validate;
-pub mod worksheets;
+pub(crate) mod checklist;
+pub(crate) mod frontmatter;
+pub(crate) mod html;
+pub(crate) mod images;
+pub(crate) mod markdown;
+pub(crate) mod memo;
+pub(crate) mod model;
+pub(crate) mod prompts;
+pub(crate) mod rawhtml;
+pub(crate) mod translations;
+pub(crate) mod validate;
+pub(crate) mod worksheets;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

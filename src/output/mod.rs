@@ -2,8 +2,8 @@
 //! are minified, given the manifest and service worker, and written beside
 //! the output folder, then swapped in.
 
-pub mod minify;
-pub mod offline;
+pub(crate) mod minify;
+pub(crate) mod offline;
 pub mod write;
 
 use std::collections::BTreeSet;

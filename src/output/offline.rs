@@ -20,9 +20,6 @@ use crate::source::config::Config;
 pub const SERVICE_WORKER: &str = "sw.js";
 /// The web app manifest's output name.
 pub const MANIFEST: &str = "manifest.webmanifest";
-/// Where the offline page is written (rendered from `offline.html`),
-/// inside each language's folder (`es/offline/index.html`).
-pub const OFFLINE_PAGE: &str = "offline/index.html";
 
 /// The 404 page's output name. It is precached like every page: offline,
 /// the worker answers an address that is no page of the build with it.

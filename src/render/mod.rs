@@ -3,16 +3,16 @@
 //! memory: pages, worksheets, search indexes, sitemap, robots.txt, the
 //! security headers, assets and images.
 
-pub mod assets;
-pub mod contrast;
+pub(crate) mod assets;
+pub(crate) mod contrast;
 pub mod headers;
-pub mod images;
+pub(crate) mod images;
 pub mod memo;
 pub mod pages;
 pub mod search;
-pub mod shortcodes;
-pub mod sitemap;
-pub mod worksheets;
+pub(crate) mod shortcodes;
+pub(crate) mod sitemap;
+pub(crate) mod worksheets;
 
 use std::collections::BTreeMap;
 

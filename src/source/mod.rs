@@ -5,4 +5,4 @@
 pub mod config;
 pub mod discover;
 pub mod files;
-pub mod theme;
+pub(crate) mod theme;

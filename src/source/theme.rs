@@ -106,8 +106,3 @@ fn collect_embedded(dir: &Dir<'static>, files: &mut ThemeFiles) {
         collect_embedded(sub, files);
     }
 }
-
-/// The built-in default theme's files, for `carebook init` and tests.
-pub fn default_theme_files() -> ThemeFiles {
-    embedded_default_theme()
-}
