@@ -339,7 +339,9 @@ async function importBackup(store, file) {
   let data;
   try {
     data = JSON.parse(await file.text());
-  } catch {}
+  } catch {
+    // Not JSON: `data` stays undefined, which is answered as "not a backup" below.
+  }
   if (data?.format === 'carebook-journal-locked') data = await (await import('./lock.js')).openBackup(data);
   if (typeof data === 'string') return data; // cancelled or damaged
   if (data?.format !== FORMAT || data.version !== 1 || !Array.isArray(data.records)) {

@@ -37,7 +37,9 @@
   // Folding and tokens: the same steps as fold() and tokenize() in src/search.rs
 
   /** Combining diacritics (Latin, Greek, Cyrillic accents), as is_diacritic. */
-  const DIACRITICS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+  // One class per range: in a single class, ESLint's no-misleading-character-class
+  // reads a range's last mark and the next range's first as one combined character.
+  const DIACRITICS = /[\u0300-\u036f]|[\u1ab0-\u1aff]|[\u1dc0-\u1dff]|[\u20d0-\u20ff]|[\ufe20-\ufe2f]/g;
   /** Scripts written without spaces, as is_unspaced: indexed as pairs of characters. */
   const UNSPACED =
     /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
@@ -215,7 +217,9 @@
   let words = {};
   try {
     words = JSON.parse(document.getElementById('cb-text')?.textContent || '{}');
-  } catch {}
+  } catch {
+    // No words block, or a broken one: each key's name is shown instead.
+  }
   let plurals;
   try {
     plurals = new Intl.PluralRules(document.documentElement.lang || undefined);
