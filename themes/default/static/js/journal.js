@@ -60,11 +60,7 @@ function entryButton(action, entry, words, label) {
 
 const describeError = (err) => t(err?.name === 'QuotaExceededError' ? 'journal.not_saved_quota' : 'journal.not_saved');
 
-// One journal form
-//
-// Its state is one object, `j` below, that the functions of this part share:
-// the form and its parts, the store, and the entry on screen. setUpJournal
-// makes it and hands back what the toolbar and the page events call.
+// One journal form: its state is one object, `j`, shared by the functions below.
 
 /** The questions of a journal form, from partials/prompts.html. */
 function readPrompts(form) {
@@ -204,7 +200,7 @@ async function writeEntry(j, entry, urgent) {
   return [record, isNew];
 }
 
-/** After a write: the record as stored, and the page says it is saved. */
+/** After a write: says it is saved. */
 function showSaved(j, record, isNew) {
   j.known = record;
   settlePending(j.key, record);
@@ -509,7 +505,7 @@ function setUpTools(tools, journal, store) {
   startLock(tools, store, backup);
 }
 
-/** The toolbar's file field: a chosen backup is merged in (importBackup) and the outcome said. */
+/** Merges a chosen backup file in (importBackup). */
 function watchImport(tools, store, message) {
   const input = tools.querySelector('input[type="file"]');
   input?.addEventListener('change', async () => {
