@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs every carebook test: the Rust tests (`cargo test`), then the browser tests
-# (`node --test tests/browser/`, which build the example site with the debug binary
-# and drive Debian's Chromium through playwright-core, and the patient-critical
-# scenarios in Chromium, Firefox ESR and WebKitGTK too: tests/browser/engines.mjs), then Lighthouse on the
-# example site (scripts/lighthouse.mjs).
+# Runs every carebook test: ESLint on the JavaScript (eslint.config.js), the
+# Rust tests (`cargo test`), then the browser tests (`node --test tests/browser/`,
+# which build the example site with the debug binary and drive Debian's Chromium
+# through playwright-core, and the patient-critical scenarios in Chromium,
+# Firefox ESR and WebKitGTK too: tests/browser/engines.mjs), then Lighthouse on
+# the example site (scripts/lighthouse.mjs).
 #
 # On a fresh Debian machine as root it installs what is missing with apt-get:
 # the three browser engines (chromium; firefox-esr; webkit2gtk-driver, which
@@ -60,6 +61,12 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 else
   step "Test tools in node_modules are up to date"
 fi
+
+# --- JavaScript lint -------------------------------------------------------------
+# The theme's scripts, the browser tests and scripts/*.mjs (eslint.config.js says
+# which globals each sees). Before the long tests: a lint failure fails the run.
+step "JavaScript lint (npx eslint)"
+npx --no-install eslint --max-warnings 0
 
 # --- Rust tests ----------------------------------------------------------------
 step "Rust tests (cargo test)"

@@ -104,6 +104,7 @@ function items(page, id) {
 
 // `normalize` (white space collapsed, as normalizeText does here) for the
 // page.evaluate callbacks of this file; onPage puts it in every page.
+/* global normalize -- the page's, for ESLint: the callbacks above and below run there */
 const NORMALIZE_IN_PAGE = 'window.normalize = (s) => s.replace(/\\s+/g, " ").trim();';
 
 /** withPage (a fresh context, failing on console errors), with `normalize` in the page. */

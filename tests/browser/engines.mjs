@@ -245,7 +245,7 @@ async function launchWebKit() {
     await waitForPort(port, driverProcess);
   } catch (err) {
     await stopAll();
-    throw new Error(`${err.message}\n${driverLog}`);
+    throw new Error(`${err.message}\n${driverLog}`, { cause: err });
   }
 
   const sessions = new Set();
@@ -265,7 +265,7 @@ async function launchWebKit() {
   // The version of WebKitGTK itself (MiniBrowser reports it as its browserVersion).
   const probe = await newSession().catch(async (err) => {
     await stopAll();
-    throw new Error(`${err.message}\n${driverLog}`);
+    throw new Error(`${err.message}\n${driverLog}`, { cause: err });
   });
   const version = `WebKitGTK ${(await probe.getCapabilities()).get('browserVersion')}`;
   await probe.quit();

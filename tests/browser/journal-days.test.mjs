@@ -37,15 +37,6 @@ async function writeDayTwo(page) {
   await waitForStored(page, intention.id, 'calm', '3');
 }
 
-/** Waits until the form says which entry is open, and that it is not `id`. */
-async function waitForOtherEntry(page, id) {
-  await page.waitForFunction((old) => {
-    const open = document.querySelector('form[data-journal]')?.dataset.entry;
-    return open && open !== old;
-  }, id);
-  return page.locator('form[data-journal]').getAttribute('data-entry');
-}
-
 test('back on a later day, the page opens on a new empty entry and says where the last one is', () =>
   withPage(
     browser,

@@ -60,10 +60,22 @@ function entryButton(action, entry, words, label) {
 
 const describeError = (err) => t(err?.name === 'QuotaExceededError' ? 'journal.not_saved_quota' : 'journal.not_saved');
 
-// One journal form
+// One journal form: its state is one object, `j`, shared by the functions below.
+
+/** The questions of a journal form, from partials/prompts.html. */
+function readPrompts(form) {
+  return [...form.querySelectorAll('.journal-prompt[data-prompt]')].map((box) => ({
+    box,
+    id: box.dataset.prompt,
+    type: box.dataset.type || 'long',
+    fields: [...box.querySelectorAll('textarea, input')],
+    text: box.querySelector('legend, label')?.textContent.trim(), // stored for other pages
+    low: box.dataset.low,
+    high: box.dataset.high,
+  }));
+}
 
 function setUpJournal(form, store, tools) {
-  const key = PREFIX + form.dataset.journal;
   // From partials/prompts.html (optional).
   const [heading, status, alert, panel] = ['.journal-current', '.journal-saved', '.journal-error', '[data-journal-alongside]'].map(
     (selector) => form.querySelector(selector),
@@ -75,239 +87,260 @@ function setUpJournal(form, store, tools) {
   }
   form.classList.add('is-ready'); // hides the ruled lines on screen
 
-  const prompts = [...form.querySelectorAll('.journal-prompt[data-prompt]')].map((box) => ({
-    box,
-    id: box.dataset.prompt,
-    type: box.dataset.type || 'long',
-    fields: [...box.querySelectorAll('textarea, input')],
-    text: box.querySelector('legend, label')?.textContent.trim(), // stored for other pages
-    low: box.dataset.low,
-    high: box.dataset.high,
-  }));
+  const j = {
+    form,
+    store,
+    tools,
+    key: PREFIX + form.dataset.journal,
+    heading,
+    status,
+    alert,
+    panel,
+    prompts: readPrompts(form),
+    known: null, // the record as last read or written (undefined: none stored)
+    entries: [],
+    current: newEntry(), // stored once something is typed
+    chosen: false, // started or reopened by the patient
+    since: null, // back on a later day: the last entry, before today's new one
+    unsaved: false,
+    timer: 0,
+    lastSave: Promise.resolve(true),
+  };
 
-  let known = null; // the record as last read or written (undefined: none stored)
-  let entries = [];
-  let current = newEntry(); // stored once something is typed
-  let chosen = false; // started or reopened by the patient
-  let since = null; // back on a later day: the last entry, before today's new one
-  let unsaved = false;
-  let timer = 0;
-  let lastSave = Promise.resolve(true);
-
-  function onEdit(event) {
-    const p = prompts.find((q) => q.box.contains(event.target));
-    if (!p) return;
-    const value = (p.type === 'scale' ? p.fields.find((f) => f.checked)?.value : p.fields[0].value) || '';
-    if (current.answers[p.id]?.value !== value) {
-      current.answers[p.id] = { prompt: p.text, type: p.type, value, updated: now() };
-      p.box.classList.toggle('has-answer', !!value); // printed only when answered
-      unsaved = true;
-      // Kept at once in localStorage too: WebKit drops an IndexedDB write started as the page is left.
-      stagePending(key, { kind: 'journal', collection: form.dataset.journal, title: form.dataset.title, entries: [copy(current)] });
-    }
-    clearTimeout(timer);
-    // "change": the field lost focus, maybe to a link about to be followed.
-    if (event.type === 'change') save();
-    else timer = setTimeout(save, SAVE_DELAY);
-  }
-
-  /**
-   * Writes the open entry; resolves to false (said in the alert) if it could
-   * not. Urgent (page hidden or left): write the record as last seen, at
-   * once, as later callbacks may never run. Otherwise read it again first:
-   * another tab may have written.
-   */
-  function save(urgent) {
-    clearTimeout(timer);
-    if (!unsaved) return lastSave;
-    unsaved = false;
-    const entry = current;
-    const write = async () => {
-      const record = (urgent && known !== null ? known : await store.read(key)) || {
-        kind: 'journal',
-        collection: form.dataset.journal,
-        entries: [],
-      };
-      record.title = form.dataset.title;
-      let stored = record.entries.find((e) => e.id === entry.id);
-      const isNew = !stored;
-      if (isNew) record.entries.push((stored = { ...entry }));
-      // All of the open entry as it is now, so the write that lands last has
-      // every word; the field wins even if the clock went back.
-      const answers = { ...stored.answers, ...entry.answers };
-      stored.answers = {};
-      for (const p of prompts) if (answers[p.id]) stored.answers[p.id] = answers[p.id];
-      Object.assign(stored.answers, answers);
-      stored.updated = now();
-      await store.write(key, record);
-      return [record, isNew];
-    };
-    return (lastSave = (urgent ? write() : enqueue(write)).then(
-      ([record, isNew]) => {
-        known = record;
-        settlePending(key, record);
-        entries = record.entries;
-        say(alert, '');
-        say(status, t('journal.saved', { time: clock(new Date()) }));
-        if (isNew) showHeading();
-        renderTrends();
-        if (!persistAsked) store.requestPersistence().catch(() => {}); // once: it may prompt
-        persistAsked = true;
-        return true;
-      },
-      (err) => {
-        // The text stays in the field; the next keystroke retries.
-        if (entry === current) unsaved = true;
-        say(status, '');
-        say(alert, describeError(err));
-        return false;
-      },
-    ));
-  }
-
-  /** (Re)reads the record: at start, after an import or a deletion. */
-  async function load() {
-    known = await store.read(key);
-    entries = known?.entries || [];
-    const stored = entries.find((e) => e.id === current.id);
-    // Coming back the same day: carry on with today's entry. On a later day
-    // the page opens on a new, empty one (stored once something is typed).
-    const today = entries.filter((e) => sameDay(e.created, now()));
-    if (stored) current = copy(stored);
-    else if (!chosen && !unsaved && today.length) current = copy(lastWritten(today));
-    since = chosen || entries.some((e) => e.id === current.id) ? null : [...entries].sort(byNewest)[0] || null;
-    for (const p of prompts) {
-      const value = current.answers[p.id]?.value || '';
-      for (const f of p.fields) {
-        if (p.type === 'scale') f.checked = f.value === value;
-        else f.value = value;
-      }
-      p.box.classList.toggle('has-answer', !!value);
-    }
-    form.dataset.entry = current.id; // which entry is open, once its answers are in the fields
-    render();
-    await renderAlongside();
-  }
-
-  /** The line at the top: the open entry's date, or that it is new (and, back on a later day, since when). */
-  function showHeading() {
-    if (!heading) return;
-    const stored = entries.some((e) => e.id === current.id);
-    heading.classList.toggle('is-dated', stored); // printed with the entry
-    heading.classList.toggle('is-returning', !stored && !!since);
-    if (stored) heading.replaceChildren(...tNodes('journal.entry_of', { date: timeEl(current.created) }));
-    else if (since) {
-      const label = t('journal.reopen_label', { date: formatDay(since.created) });
-      const button = entryButton('reopen', since, label);
-      heading.replaceChildren(...tNodes('journal.returning', { date: timeEl(since.created, formatDay) }), ' ', button);
-    } else heading.replaceChildren(t('journal.new_entry'));
-  }
-
-  /** Under each scale question, its answers over time (two or more), this entry's included. */
-  function renderTrends() {
-    const all = entries.filter((e) => e.id !== current.id).concat(current);
-    for (const p of prompts.filter((q) => q.type === 'scale')) {
-      p.trend?.remove();
-      const points = scalePoints(all, p.id);
-      p.trend = trendFigure({ prompt: p.text, low: p.low, high: p.high, points, level: 'p' });
-      if (p.trend) p.box.append(p.trend);
-    }
-  }
-
-  /** The earlier answers and entries: they change only when another entry opens. */
-  function render() {
-    const others = entries.filter((e) => e.id !== current.id).sort(byNewest);
-    showHeading();
-    for (const p of prompts) {
-      p.earlier?.remove();
-      const items = others
-        .filter((e) => e.answers[p.id]?.value)
-        .map((e) =>
-          el('li', {}, el('p', { className: 'journal-meta' }, timeEl(e.created)), el('p', { className: 'journal-answer' }, answerText(e.answers[p.id]))),
-        );
-      if (!items.length) continue;
-      p.earlier = el('details', { className: 'journal-earlier', open: true }, el('summary', {}, t('journal.earlier')), el('ul', {}, ...items));
-      (p.fields[0].closest('.journal-scale-options') || p.fields[0]).before(p.earlier);
-    }
-    renderTrends();
-    const items = others.map((e) => {
-      const date = timeEl(e.created);
-      const reopen = entryButton('reopen', e, t('journal.reopen'), t('journal.reopen_label', { date: date.textContent }));
-      const remove = entryButton('delete-entry', e, t('journal.delete_one'), t('journal.delete_one_label', { date: date.textContent }));
-      remove.setAttribute('aria-expanded', 'false');
-      const words = el('p', { className: 'journal-entry-words' }, firstWords(e));
-      const buttons = el('div', { className: 'journal-actions' }, reopen, remove);
-      return el('li', { className: 'journal-entry' }, el('p', { className: 'journal-entry-date' }, date), words, buttons);
-    });
-    tools
-      ?.querySelector('[data-journal-entries]')
-      ?.replaceChildren(items.length ? el('ol', { className: 'journal-entry-list' }, ...items) : t('journal.no_entries'));
-  }
-
-  async function renderAlongside() {
-    if (!panel) return;
-    const record = await store.read(PREFIX + form.dataset.alongside);
-    const entry = lastWritten((record?.entries || []).filter((e) => answered(e).length));
-    panel.hidden = !entry;
-    if (!entry) return;
-    panel.querySelector('div').replaceChildren(
-      el('p', { className: 'journal-meta' }, ...tNodes('journal.latest', { date: timeEl(entry.created) })),
-      el('dl', {}, ...answered(entry).flatMap((a) => [el('dt', {}, a.prompt), el('dd', {}, answerText(a))])),
-    );
-  }
-
-  function reopenEntry(id) {
-    const entry = entries.find((e) => e.id === id);
-    return entry && open(copy(entry));
-  }
-
-  async function open(entry) {
-    if (!(await save())) return; // not stored: keep its text on screen
-    current = entry;
-    chosen = true;
-    await load();
-    heading?.focus();
-  }
-
-  /** Deletes one stored entry (after the patient confirmed it) and says so. */
-  async function deleteEntry(id) {
-    const entry = entries.find((e) => e.id === id);
-    if (!entry || !(await save())) return null;
-    await enqueue(async () => {
-      const record = await store.read(key);
-      if (!record) return;
-      record.entries = record.entries.filter((e) => e.id !== id);
-      await store.write(key, record);
-    });
-    await load();
-    return t('journal.deleted_one', { date: formatDate(entry.created) });
-  }
-
-  form.addEventListener('input', onEdit);
+  form.addEventListener('input', (event) => onEdit(j, event));
   // The line at the top may offer to reopen the last entry.
   form.addEventListener('click', (event) => {
     const button = event.target.closest('button[data-action="reopen"]');
-    if (button) reopenEntry(button.dataset.entry);
+    if (button) reopenEntry(j, button.dataset.entry);
   });
-  form.addEventListener('change', onEdit);
+  form.addEventListener('change', (event) => onEdit(j, event));
   // Submitting would put the answers in a URL sent to the server.
   form.addEventListener('submit', (event) => event.preventDefault());
 
   return {
-    save,
-    load,
-    startNew: () => open(newEntry()),
-    reopen: reopenEntry,
-    deleteEntry,
+    save: (urgent) => save(j, urgent),
+    load: () => load(j),
+    startNew: () => openEntry(j, newEntry()),
+    reopen: (id) => reopenEntry(j, id),
+    deleteEntry: (id) => deleteEntry(j, id),
     /** Before deleting all: what waits to be saved would be written back. */
     reset() {
-      clearTimeout(timer);
-      unsaved = false;
-      current = newEntry();
-      chosen = false;
-      say(status, '');
+      clearTimeout(j.timer);
+      j.unsaved = false;
+      j.current = newEntry();
+      j.chosen = false;
+      say(j.status, '');
     },
   };
+}
+
+function onEdit(j, event) {
+  const p = j.prompts.find((q) => q.box.contains(event.target));
+  if (!p) return;
+  const value = (p.type === 'scale' ? p.fields.find((f) => f.checked)?.value : p.fields[0].value) || '';
+  if (j.current.answers[p.id]?.value !== value) {
+    j.current.answers[p.id] = { prompt: p.text, type: p.type, value, updated: now() };
+    p.box.classList.toggle('has-answer', !!value); // printed only when answered
+    j.unsaved = true;
+    // Kept at once in localStorage too: WebKit drops an IndexedDB write started as the page is left.
+    stagePending(j.key, { kind: 'journal', collection: j.form.dataset.journal, title: j.form.dataset.title, entries: [copy(j.current)] });
+  }
+  clearTimeout(j.timer);
+  // "change": the field lost focus, maybe to a link about to be followed.
+  if (event.type === 'change') save(j);
+  else j.timer = setTimeout(() => save(j), SAVE_DELAY);
+}
+
+/**
+ * Writes the open entry; resolves to false (said in the alert) if it could
+ * not. Urgent (page hidden or left): write the record as last seen, at
+ * once, as later callbacks may never run. Otherwise read it again first:
+ * another tab may have written.
+ */
+function save(j, urgent) {
+  clearTimeout(j.timer);
+  if (!j.unsaved) return j.lastSave;
+  j.unsaved = false;
+  const entry = j.current;
+  const write = () => writeEntry(j, entry, urgent);
+  return (j.lastSave = (urgent ? write() : enqueue(write)).then(
+    ([record, isNew]) => {
+      showSaved(j, record, isNew);
+      return true;
+    },
+    (err) => {
+      // The text stays in the field; the next keystroke retries.
+      if (entry === j.current) j.unsaved = true;
+      say(j.status, '');
+      say(j.alert, describeError(err));
+      return false;
+    },
+  ));
+}
+
+/** Writes `entry` into its record; resolves to `[record, isNew]`. */
+async function writeEntry(j, entry, urgent) {
+  const record = (urgent && j.known !== null ? j.known : await j.store.read(j.key)) || {
+    kind: 'journal',
+    collection: j.form.dataset.journal,
+    entries: [],
+  };
+  record.title = j.form.dataset.title;
+  let stored = record.entries.find((e) => e.id === entry.id);
+  const isNew = !stored;
+  if (isNew) record.entries.push((stored = { ...entry }));
+  // All of the open entry as it is now, so the write that lands last has
+  // every word; the field wins even if the clock went back.
+  const answers = { ...stored.answers, ...entry.answers };
+  stored.answers = {};
+  for (const p of j.prompts) if (answers[p.id]) stored.answers[p.id] = answers[p.id];
+  Object.assign(stored.answers, answers);
+  stored.updated = now();
+  await j.store.write(j.key, record);
+  return [record, isNew];
+}
+
+/** After a write: says it is saved. */
+function showSaved(j, record, isNew) {
+  j.known = record;
+  settlePending(j.key, record);
+  j.entries = record.entries;
+  say(j.alert, '');
+  say(j.status, t('journal.saved', { time: clock(new Date()) }));
+  if (isNew) showHeading(j);
+  renderTrends(j);
+  if (!persistAsked) j.store.requestPersistence().catch(() => {}); // once: it may prompt
+  persistAsked = true;
+}
+
+/** (Re)reads the record: at start, after an import or a deletion. */
+async function load(j) {
+  j.known = await j.store.read(j.key);
+  j.entries = j.known?.entries || [];
+  const stored = j.entries.find((e) => e.id === j.current.id);
+  // Coming back the same day: carry on with today's entry. On a later day
+  // the page opens on a new, empty one (stored once something is typed).
+  const today = j.entries.filter((e) => sameDay(e.created, now()));
+  if (stored) j.current = copy(stored);
+  else if (!j.chosen && !j.unsaved && today.length) j.current = copy(lastWritten(today));
+  j.since = j.chosen || j.entries.some((e) => e.id === j.current.id) ? null : [...j.entries].sort(byNewest)[0] || null;
+  for (const p of j.prompts) {
+    const value = j.current.answers[p.id]?.value || '';
+    for (const f of p.fields) {
+      if (p.type === 'scale') f.checked = f.value === value;
+      else f.value = value;
+    }
+    p.box.classList.toggle('has-answer', !!value);
+  }
+  j.form.dataset.entry = j.current.id; // which entry is open, once its answers are in the fields
+  render(j);
+  await renderAlongside(j);
+}
+
+/** The line at the top: the open entry's date, or that it is new (and, back on a later day, since when). */
+function showHeading(j) {
+  const { heading, current, since } = j;
+  if (!heading) return;
+  const stored = j.entries.some((e) => e.id === current.id);
+  heading.classList.toggle('is-dated', stored); // printed with the entry
+  heading.classList.toggle('is-returning', !stored && !!since);
+  if (stored) heading.replaceChildren(...tNodes('journal.entry_of', { date: timeEl(current.created) }));
+  else if (since) {
+    const label = t('journal.reopen_label', { date: formatDay(since.created) });
+    const button = entryButton('reopen', since, label);
+    heading.replaceChildren(...tNodes('journal.returning', { date: timeEl(since.created, formatDay) }), ' ', button);
+  } else heading.replaceChildren(t('journal.new_entry'));
+}
+
+/** Under each scale question, its answers over time (two or more), this entry's included. */
+function renderTrends(j) {
+  const all = j.entries.filter((e) => e.id !== j.current.id).concat(j.current);
+  for (const p of j.prompts.filter((q) => q.type === 'scale')) {
+    p.trend?.remove();
+    const points = scalePoints(all, p.id);
+    p.trend = trendFigure({ prompt: p.text, low: p.low, high: p.high, points, level: 'p' });
+    if (p.trend) p.box.append(p.trend);
+  }
+}
+
+/** The earlier answers and entries: they change only when another entry opens. */
+function render(j) {
+  const others = j.entries.filter((e) => e.id !== j.current.id).sort(byNewest);
+  showHeading(j);
+  renderEarlierAnswers(j, others);
+  renderTrends(j);
+  renderEntryList(j, others);
+}
+
+/** Above each question, its answers in the `others` entries. */
+function renderEarlierAnswers(j, others) {
+  for (const p of j.prompts) {
+    p.earlier?.remove();
+    const items = others
+      .filter((e) => e.answers[p.id]?.value)
+      .map((e) =>
+        el('li', {}, el('p', { className: 'journal-meta' }, timeEl(e.created)), el('p', { className: 'journal-answer' }, answerText(e.answers[p.id]))),
+      );
+    if (!items.length) continue;
+    p.earlier = el('details', { className: 'journal-earlier', open: true }, el('summary', {}, t('journal.earlier')), el('ul', {}, ...items));
+    (p.fields[0].closest('.journal-scale-options') || p.fields[0]).before(p.earlier);
+  }
+}
+
+/** In the toolbar, the `others` entries, each with Reopen and Delete. */
+function renderEntryList(j, others) {
+  const items = others.map((e) => {
+    const date = timeEl(e.created);
+    const reopen = entryButton('reopen', e, t('journal.reopen'), t('journal.reopen_label', { date: date.textContent }));
+    const remove = entryButton('delete-entry', e, t('journal.delete_one'), t('journal.delete_one_label', { date: date.textContent }));
+    remove.setAttribute('aria-expanded', 'false');
+    const words = el('p', { className: 'journal-entry-words' }, firstWords(e));
+    const buttons = el('div', { className: 'journal-actions' }, reopen, remove);
+    return el('li', { className: 'journal-entry' }, el('p', { className: 'journal-entry-date' }, date), words, buttons);
+  });
+  j.tools
+    ?.querySelector('[data-journal-entries]')
+    ?.replaceChildren(items.length ? el('ol', { className: 'journal-entry-list' }, ...items) : t('journal.no_entries'));
+}
+
+async function renderAlongside(j) {
+  const { panel } = j;
+  if (!panel) return;
+  const record = await j.store.read(PREFIX + j.form.dataset.alongside);
+  const entry = lastWritten((record?.entries || []).filter((e) => answered(e).length));
+  panel.hidden = !entry;
+  if (!entry) return;
+  panel.querySelector('div').replaceChildren(
+    el('p', { className: 'journal-meta' }, ...tNodes('journal.latest', { date: timeEl(entry.created) })),
+    el('dl', {}, ...answered(entry).flatMap((a) => [el('dt', {}, a.prompt), el('dd', {}, answerText(a))])),
+  );
+}
+
+function reopenEntry(j, id) {
+  const entry = j.entries.find((e) => e.id === id);
+  return entry && openEntry(j, copy(entry));
+}
+
+async function openEntry(j, entry) {
+  if (!(await save(j))) return; // not stored: keep its text on screen
+  j.current = entry;
+  j.chosen = true;
+  await load(j);
+  j.heading?.focus();
+}
+
+/** Deletes one stored entry (after the patient confirmed it) and says so. */
+async function deleteEntry(j, id) {
+  const entry = j.entries.find((e) => e.id === id);
+  if (!entry || !(await save(j))) return null;
+  await enqueue(async () => {
+    const record = await j.store.read(j.key);
+    if (!record) return;
+    record.entries = record.entries.filter((e) => e.id !== id);
+    await j.store.write(j.key, record);
+  });
+  await load(j);
+  return t('journal.deleted_one', { date: formatDate(entry.created) });
 }
 
 // Toolbar: export, import and delete cover every journal of the site.
@@ -339,7 +372,9 @@ async function importBackup(store, file) {
   let data;
   try {
     data = JSON.parse(await file.text());
-  } catch {}
+  } catch {
+    // Not JSON: `data` stays undefined, which is answered as "not a backup" below.
+  }
   if (data?.format === 'carebook-journal-locked') data = await (await import('./lock.js')).openBackup(data);
   if (typeof data === 'string') return data; // cancelled or damaged
   if (data?.format !== FORMAT || data.version !== 1 || !Array.isArray(data.records)) {
@@ -465,6 +500,13 @@ function setUpTools(tools, journal, store) {
     if (event.target.closest('#cb-delete-entry')) closeEntryQuestion(tools, true);
     else if (event.target.closest('[data-journal-confirm]')) askToDelete(false);
   });
+  watchImport(tools, store, message);
+  tools.hidden = false;
+  startLock(tools, store, backup);
+}
+
+/** Merges a chosen backup file in (importBackup). */
+function watchImport(tools, store, message) {
   const input = tools.querySelector('input[type="file"]');
   input?.addEventListener('change', async () => {
     if (!input.files[0]) return;
@@ -472,11 +514,16 @@ function setUpTools(tools, journal, store) {
     message('copy', await importBackup(store, input.files[0]).catch(describeError));
     input.value = ''; // so the same file can be chosen again
   });
-  tools.hidden = false;
-  // Without the lock's script (an old offline copy, a failed download) the
-  // journal works on, only without the passphrase lock.
-  // data-lock says when that is settled ("ready" or "failed"): a test that
-  // leaves the page earlier would cut the import short (Firefox rejects it).
+}
+
+/**
+ * Loads the passphrase lock (lock.js) into the toolbar. Without the lock's
+ * script (an old offline copy, a failed download) the journal works on,
+ * only without the passphrase lock. data-lock says when that is settled
+ * ("ready" or "failed"): a test that leaves the page earlier would cut the
+ * import short (Firefox rejects it).
+ */
+function startLock(tools, store, backup) {
   import('./lock.js')
     .then((lock) => lock.setUpLock(tools, { store, backup, download, enqueue, flush: () => allRecords(store) }))
     .then(

@@ -146,59 +146,71 @@ function openDatabase(factory, name) {
   });
 }
 
-async function indexedDBStore(factory, name) {
+/** The database connection, opened on first use and again once closed. */
+function databaseConnection(factory, name) {
   let db = null;
-
-  const connect = async () => {
-    if (db) return db;
-    const opened = await openDatabase(factory, name);
-    // A newer release in another tab wants to upgrade: step aside, and
-    // reconnect (to the new version) on the next call.
-    opened.onversionchange = () => {
-      opened.close();
-      if (db === opened) db = null;
-    };
-    // The browser closed it (site data cleared, Safari's connection loss).
-    opened.onclose = () => {
-      if (db === opened) db = null;
-    };
-    db = opened;
-    return db;
+  return {
+    async get() {
+      if (db) return db;
+      const opened = await openDatabase(factory, name);
+      // A newer release in another tab wants to upgrade: step aside, and
+      // reconnect (to the new version) on the next call.
+      opened.onversionchange = () => {
+        opened.close();
+        if (db === opened) db = null;
+      };
+      // The browser closed it (site data cleared, Safari's connection loss).
+      opened.onclose = () => {
+        if (db === opened) db = null;
+      };
+      db = opened;
+      return db;
+    },
+    drop() {
+      db = null;
+    },
   };
+}
 
-  // Runs `work(objectStore)` in one transaction and resolves with the value
-  // of the request it returns once the transaction has completed, so a
-  // resolved write is on disk. Quota errors arrive as the transaction's error.
-  const run = async (mode, work, retried = false) => {
-    const database = await connect();
-    let transaction;
-    try {
-      transaction = database.transaction(RECORDS, mode);
-    } catch (err) {
-      // InvalidStateError: the connection was closing; open a new one once.
-      if (!retried && err && err.name === 'InvalidStateError') {
-        db = null;
-        return run(mode, work, true);
-      }
-      throw keepName(err);
+/**
+ * Runs `work(objectStore)` in one transaction and resolves with the value
+ * of the request it returns once the transaction has completed, so a
+ * resolved write is on disk. Quota errors arrive as the transaction's error.
+ */
+async function runTransaction(connection, mode, work, retried = false) {
+  const database = await connection.get();
+  let transaction;
+  try {
+    transaction = database.transaction(RECORDS, mode);
+  } catch (err) {
+    // InvalidStateError: the connection was closing; open a new one once.
+    if (!retried && err && err.name === 'InvalidStateError') {
+      connection.drop();
+      return runTransaction(connection, mode, work, true);
     }
-    return new Promise((resolve, reject) => {
-      let request;
-      try {
-        request = work(transaction.objectStore(RECORDS));
-      } catch (err) {
-        reject(keepName(err));
-        return;
-      }
-      transaction.oncomplete = () => resolve(request ? request.result : undefined);
-      // A failed request aborts its transaction (no preventDefault: a write
-      // is all or nothing), so every failure, quota included, ends up here.
-      transaction.onabort = () => reject(keepName(transaction.error || (request && request.error)));
-    });
-  };
+    throw keepName(err);
+  }
+  return new Promise((resolve, reject) => {
+    let request;
+    try {
+      request = work(transaction.objectStore(RECORDS));
+    } catch (err) {
+      reject(keepName(err));
+      return;
+    }
+    transaction.oncomplete = () => resolve(request ? request.result : undefined);
+    // A failed request aborts its transaction (no preventDefault: a write
+    // is all or nothing), so every failure, quota included, ends up here.
+    transaction.onabort = () => reject(keepName(transaction.error || (request && request.error)));
+  });
+}
+
+async function indexedDBStore(factory, name) {
+  const connection = databaseConnection(factory, name);
+  const run = (mode, work) => runTransaction(connection, mode, work);
 
   // Opening here makes openStore fail (and fall back) when IndexedDB is unusable.
-  await connect();
+  await connection.get();
 
   return {
     backend: 'indexeddb',
@@ -219,54 +231,81 @@ async function indexedDBStore(factory, name) {
     },
     async update(key, change) {
       checkKey(key);
-      let stored;
-      let failure = null;
-      try {
-        await run('readwrite', (records) => {
-          const current = records.get(key);
-          // Still inside the transaction: the put joins it, so read and write are one step.
-          current.onsuccess = () => {
-            try {
-              stored = stamp(change(migrateRecord(current.result)));
-              records.put(stored, key);
-            } catch (err) {
-              failure = keepName(err);
-              current.transaction.abort();
-            }
-          };
-          return null;
-        });
-      } catch (err) {
-        throw failure || err; // the caller's own error rather than "AbortError"
-      }
-      return stored;
+      return updateInDatabase(run, key, change);
     },
     async remove(key) {
       checkKey(key);
       await run('readwrite', (records) => records.delete(key));
     },
-    async list(prefix = '') {
-      const entries = [];
-      // "\uffff" is the highest UTF-16 code unit: the range holds every key starting with prefix.
-      const range = prefix ? IDBKeyRange.bound(prefix, `${prefix}\uffff`) : undefined;
-      await run('readonly', (records) => {
-        const cursor = records.openCursor(range);
-        cursor.onsuccess = () => {
-          const at = cursor.result;
-          if (!at) return;
-          const record = migrateRecord(at.value);
-          if (record) entries.push({ key: at.key, record });
-          at.continue();
-        };
-        return null;
-      });
-      return entries; // IndexedDB walks keys in order
-    },
+    list: (prefix = '') => listDatabase(run, prefix),
     requestPersistence: persistence,
   };
 }
 
+/** update(): read, change and write in one transaction. */
+async function updateInDatabase(run, key, change) {
+  let stored;
+  let failure = null;
+  try {
+    await run('readwrite', (records) => {
+      const current = records.get(key);
+      // Still inside the transaction: the put joins it, so read and write are one step.
+      current.onsuccess = () => {
+        try {
+          stored = stamp(change(migrateRecord(current.result)));
+          records.put(stored, key);
+        } catch (err) {
+          failure = keepName(err);
+          current.transaction.abort();
+        }
+      };
+      return null;
+    });
+  } catch (err) {
+    throw failure || err; // the caller's own error rather than "AbortError"
+  }
+  return stored;
+}
+
+/** list(): `{ key, record }` of every key starting with `prefix`. */
+async function listDatabase(run, prefix) {
+  const entries = [];
+  // "\uffff" is the highest UTF-16 code unit: the range holds every key starting with prefix.
+  const range = prefix ? IDBKeyRange.bound(prefix, `${prefix}\uffff`) : undefined;
+  await run('readonly', (records) => {
+    const cursor = records.openCursor(range);
+    cursor.onsuccess = () => {
+      const at = cursor.result;
+      if (!at) return;
+      const record = migrateRecord(at.value);
+      if (record) entries.push({ key: at.key, record });
+      at.continue();
+    };
+    return null;
+  });
+  return entries; // IndexedDB walks keys in order
+}
+
 // localStorage fallback
+
+/** A stored record, or undefined. */
+function parseStored(text) {
+  if (text == null) return undefined;
+  try {
+    return migrateRecord(JSON.parse(text));
+  } catch {
+    return undefined; // unreadable: treat as missing rather than break the page
+  }
+}
+
+/** `fn()` as a promise. */
+function guard(fn) {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(keepName(err));
+  }
+}
 
 function localStorageStore(name) {
   // Throws a SecurityError when site data is blocked: openStore reports it.
@@ -275,28 +314,12 @@ function localStorageStore(name) {
   // Every key of this site starts with the database name, so sites on one host keep apart.
   const prefixOf = `${name}|`;
 
-  const parse = (text) => {
-    if (text == null) return undefined;
-    try {
-      return migrateRecord(JSON.parse(text));
-    } catch {
-      return undefined; // unreadable: treat as missing rather than break the page
-    }
-  };
-  const guard = (fn) => {
-    try {
-      return Promise.resolve(fn());
-    } catch (err) {
-      return Promise.reject(keepName(err));
-    }
-  };
-
   return {
     backend: 'localstorage',
     read(key) {
       return guard(() => {
         checkKey(key);
-        return parse(storage.getItem(prefixOf + key));
+        return parseStored(storage.getItem(prefixOf + key));
       });
     },
     write(key, record) {
@@ -311,7 +334,7 @@ function localStorageStore(name) {
       return guard(() => {
         checkKey(key);
         // localStorage is synchronous: nothing can run between this read and write.
-        const stored = stamp(change(parse(storage.getItem(prefixOf + key))));
+        const stored = stamp(change(parseStored(storage.getItem(prefixOf + key))));
         storage.setItem(prefixOf + key, JSON.stringify(stored));
         return stored;
       });
@@ -328,7 +351,7 @@ function localStorageStore(name) {
         for (let i = 0; i < storage.length; i += 1) {
           const full = storage.key(i);
           if (!full || !full.startsWith(prefixOf + prefix)) continue;
-          const record = parse(storage.getItem(full));
+          const record = parseStored(storage.getItem(full));
           if (record) entries.push({ key: full.slice(prefixOf.length), record });
         }
         // Code-unit order, as IndexedDB sorts string keys.

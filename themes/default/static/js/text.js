@@ -12,7 +12,9 @@
 let words = {};
 try {
   words = JSON.parse(document.getElementById('cb-text')?.textContent || '{}');
-} catch {}
+} catch {
+  // No words block, or a broken one: each key's name is shown instead.
+}
 
 let plurals;
 try {
