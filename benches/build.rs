@@ -141,7 +141,7 @@ fn default_runs(pages: usize) -> usize {
 }
 
 fn run(settings: &Settings) -> Result<(), String> {
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     println!("carebook build benchmark: {CAREBOOK}");
     println!("{cpus} CPU(s); each run is a fresh `carebook build` of a generated site");
     warn_if_busy(cpus);

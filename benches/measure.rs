@@ -57,6 +57,7 @@ pub fn run_build(
 /// `wait4` gives the usage of this one child. `getrusage(RUSAGE_CHILDREN)`
 /// would give the largest peak of all children waited for so far, so a small
 /// build run after a big one would show the big one's memory.
+#[allow(unsafe_code, reason = "wait4 is the only way to read a child's peak memory")]
 fn wait_with_usage(pid: u32) -> Result<(i32, libc::rusage), String> {
     let pid = libc::pid_t::try_from(pid).map_err(|_| format!("odd process id {pid}"))?;
     let mut status: libc::c_int = 0;
@@ -65,7 +66,7 @@ fn wait_with_usage(pid: u32) -> Result<(i32, libc::rusage), String> {
     loop {
         // SAFETY: both pointers are to live locals; `pid` is our own child,
         // which std has not reaped (we never call `Child::wait`).
-        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        let reaped = unsafe { libc::wait4(pid, &raw mut status, 0, &raw mut usage) };
         if reaped == pid {
             break;
         }

@@ -165,7 +165,7 @@ impl Drop for Server {
 
 /// Reads the server's log until it says where it serves.
 fn wait_for_address(log: &Receiver<String>) -> Result<String, String> {
-    let deadline = Instant::now() + Duration::from_secs(300);
+    let deadline = Instant::now() + Duration::from_mins(5);
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
         let line = log.recv_timeout(left).map_err(|_| "the server stopped before serving")?;
         if let Some(rest) = line.strip_prefix("Serving the site at http://") {

@@ -8,6 +8,8 @@
 //! and `serve` reuse the stages; the `carebook` binary only parses the
 //! command line and maps results to exit codes.
 
+#![forbid(unsafe_code)]
+
 pub mod build;
 pub mod check;
 pub(crate) mod content;

@@ -1,6 +1,8 @@
 //! The `carebook` command: parses arguments, calls the library, and maps the
 //! outcome to an exit code (0 ok, 1 content or build failure, 2 usage).
 
+#![forbid(unsafe_code)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;

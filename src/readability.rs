@@ -449,6 +449,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::too_many_lines, reason = "a table of words and their syllables")]
     fn syllables_of_common_words() {
         let cases = [
             ("the", 1),

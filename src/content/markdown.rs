@@ -246,7 +246,7 @@ fn render_body(
             let event = state.rewrite_event(event, range.start);
             match (&mut heading, event) {
                 (None, start @ Event::Start(Tag::Heading { .. })) => {
-                    heading = Some((start, Vec::new(), range.start))
+                    heading = Some((start, Vec::new(), range.start));
                 }
                 (Some(_), Event::End(TagEnd::Heading(level))) => {
                     let (start, inner, offset) =

@@ -100,33 +100,26 @@ pub fn parse_prompts(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Prom
         rendered.links.extend(hint.links);
         rendered.address_links.extend(hint.address_links);
         let line = heading_line(&doc.body[heading.start..heading.end]);
-        match read_prompt(
-            line,
-            hint.html.trim().to_string(),
-            position,
-            doc,
-            &mut rendered.diagnostics,
-        ) {
-            Some(prompt) => {
-                if let Some(first) = seen.get(&prompt.id) {
-                    rendered.diagnostics.push(
-                        Diagnostic::error(
-                            &doc.display_path,
-                            position,
-                            format!(
-                                "two prompts have the id {:?} (the first is on line {})",
-                                prompt.id, first.line
-                            ),
-                        )
-                        .with_hint("give one of them its own id: ## Question {#another-id}"),
-                    );
-                    continue;
-                }
-                seen.insert(prompt.id.clone(), position);
-                collection.prompts.push(prompt);
-            }
-            None => continue,
+        let hint = hint.html.trim().to_string();
+        let Some(prompt) = read_prompt(line, hint, position, doc, &mut rendered.diagnostics) else {
+            continue;
+        };
+        if let Some(first) = seen.get(&prompt.id) {
+            rendered.diagnostics.push(
+                Diagnostic::error(
+                    &doc.display_path,
+                    position,
+                    format!(
+                        "two prompts have the id {:?} (the first is on line {})",
+                        prompt.id, first.line
+                    ),
+                )
+                .with_hint("give one of them its own id: ## Question {#another-id}"),
+            );
+            continue;
         }
+        seen.insert(prompt.id.clone(), position);
+        collection.prompts.push(prompt);
     }
     if collection.prompts.is_empty() && !has_errors(&rendered) {
         rendered.diagnostics.push(

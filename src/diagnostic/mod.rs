@@ -286,10 +286,10 @@ pub fn from_toml_error(
     first_line: usize,
     err: &toml::de::Error,
 ) -> Diagnostic {
-    let position = err
-        .span()
-        .map(|span| Position::of_offset(block, span.start).shifted_by_lines(first_line))
-        .unwrap_or_else(|| Position::new(first_line, 1));
+    let position = err.span().map_or_else(
+        || Position::new(first_line, 1),
+        |span| Position::of_offset(block, span.start).shifted_by_lines(first_line),
+    );
     let message = err.message().trim().to_string();
     if let Some((wrong, expected)) = parse_unknown_field(&message) {
         let expected: Vec<&str> = expected.iter().map(String::as_str).collect();

@@ -160,7 +160,7 @@ impl ImageCatalog {
         let entry = self.entry_for(source);
         entry.size = Some(size);
         if let Some((_, url)) = widths.iter().find(|(w, _)| *w == phone) {
-            entry.url = url.clone();
+            entry.url.clone_from(url);
         }
         entry.widths = widths;
     }
@@ -366,7 +366,7 @@ fn resize_all(
                 if let Some(cached) = &cached {
                     // The cache only saves time: a build that cannot write it still works.
                     let _ = std::fs::create_dir_all(cached.parent().unwrap_or(Path::new(".")))
-                        .and_then(|_| std::fs::write(cached, &encoded));
+                        .and_then(|()| std::fs::write(cached, &encoded));
                 }
                 encoded
             }

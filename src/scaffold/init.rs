@@ -45,7 +45,7 @@ require_reviewed = false   # true: warn about pages with no reviewed date
     ),
     (
         "content/_index.md",
-        r###"+++
+        r#"+++
 # Front matter: settings for this page, between the +++ lines, in TOML.
 # content/_index.md is the home page; every other _index.md is the first
 # page of its folder (a "section").
@@ -68,11 +68,11 @@ Start with [getting ready](guide/_index.md).
      all of them, one per printed page. The home page and each section page
      link to theirs by themselves, under "Print all the worksheets". -->
 To fill in the forms on paper, print them all from the link below.
-"###,
+"#,
     ),
     (
         "content/guide/_index.md",
-        r###"+++
+        r#"+++
 # This folder's section page: a folder under content/ needs an _index.md,
 # or its address (/guide/) would be a "page not found".
 title = "Getting ready"
@@ -86,7 +86,7 @@ These pages walk you through the days before your visit.
 - [First steps](first-steps.md): what to do in the week before.
 - [What to bring](what-to-bring.md): a list to tick off.
 - [How you feel](how-you-feel.md): a few questions to answer for yourself.
-"###,
+"#,
     ),
     (
         "content/guide/first-steps.md",
@@ -120,7 +120,7 @@ See [in the week before](#in-the-week-before) if you missed a step.
     ),
     (
         "content/guide/what-to-bring.md",
-        r###"+++
+        r#"+++
 # A checklist: patients tick the items on their phone (the ticks stay on
 # their device) or print the page with empty boxes.
 title = "What to bring"
@@ -141,7 +141,7 @@ Tick each thing as you pack it.
   Include vitamins and herbal remedies.
 - [ ] Glasses or hearing aids, if you use them {#glasses}
 - [ ] A phone charger {#charger}
-"###,
+"#,
     ),
     (
         "content/guide/how-you-feel.md",

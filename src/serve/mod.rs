@@ -525,7 +525,7 @@ fn stream_events(mut stream: TcpStream, state: &ServerState) {
             Err(mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
         };
-        if stream.write_all(message.as_bytes()).and_then(|_| stream.flush()).is_err() {
+        if stream.write_all(message.as_bytes()).and_then(|()| stream.flush()).is_err() {
             return;
         }
     }

@@ -50,7 +50,7 @@ pub fn discover(config: &Config) -> Result<Sources, BuildError> {
         let Some(language) = text_file_language(&name) else { continue };
         match String::from_utf8(bytes) {
             Ok(text) => {
-                sources.texts.push(TextFile { language: language.to_string(), display_path, text })
+                sources.texts.push(TextFile { language: language.to_string(), display_path, text });
             }
             Err(err) => sources.diagnostics.push(not_utf8(&display_path, err.as_bytes())),
         }
@@ -234,10 +234,8 @@ fn walk_files(
             }
             Ok(_) => {}
             Err(err) => {
-                let path = err
-                    .path()
-                    .map(|p| display_path(root, p))
-                    .unwrap_or_else(|| display_path(root, dir));
+                let path =
+                    err.path().map_or_else(|| display_path(root, dir), |p| display_path(root, p));
                 let diagnostic = if err.loop_ancestor().is_some() {
                     Diagnostic::error(path, Position::start(), "this folder links back to one of its own parent folders (a symlink loop), so it was skipped")
                         .with_hint("remove the link, or point it at a folder outside this one")

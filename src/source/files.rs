@@ -81,7 +81,7 @@ pub fn is_ignored_name(name: &str) -> bool {
 
 /// `path` relative to the site root, for messages.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(root).map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
 pub(crate) fn unreadable(path: &Path, err: &std::io::Error) -> Diagnostic {

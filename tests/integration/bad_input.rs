@@ -128,6 +128,7 @@ fn a_vanished_file_is_named() {
     assert_says(&run, &["content/gone.md", "disappeared", "build again"]);
 }
 
+#[allow(unsafe_code, reason = "geteuid: whether permission tests can run")]
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() == 0 }

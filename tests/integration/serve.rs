@@ -44,7 +44,7 @@ fn start(site: &SiteTest) -> Server {
             }
         }
     });
-    ready_rx.recv_timeout(Duration::from_secs(60)).expect("serve did not start");
+    ready_rx.recv_timeout(Duration::from_mins(1)).expect("serve did not start");
     Server { child, port }
 }
 
