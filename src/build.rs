@@ -137,7 +137,7 @@ pub fn render_output_with(
 ) -> Result<SiteBuild, BuildError> {
     let reuse = Reuse { last: memo.map(|m| &m.documents), keep: purpose == Purpose::Preview };
     let content = content::build(config, sources, &template_names(tera), reuse);
-    let prepared = render::prepare(config, sources, tera, content)?;
+    let prepared = render::prepare(config, sources, tera, content, purpose)?;
     let mut rendered = render::render(config, sources, tera, prepared, purpose, memo)?;
     output::finish(&mut rendered.files, config, tera, &rendered.not_precached, purpose)?;
     Ok(SiteBuild {

@@ -9,8 +9,7 @@
 use std::path::Path;
 
 use crate::content::frontmatter::{
-    ChecklistSettings, CommonMeta, PageKind, ParsedDoc, PromptsSettings, Role, parse_document,
-    split_front_matter,
+    ChecklistSettings, PageKind, ParsedDoc, PromptsSettings, parse_document, split_front_matter,
 };
 use crate::content::markdown::{RouteTable, render_inline, render_with_shortcodes, slugify};
 use crate::source::config::{ConfigOverrides, parse_config};
@@ -150,16 +149,7 @@ pub fn site(text: &str) {
 }
 
 fn doc_with(body: &str, kind: PageKind) -> ParsedDoc {
-    ParsedDoc {
-        content_path: "prepare/page.md".into(),
-        display_path: "content/prepare/page.md".into(),
-        role: Role::Page,
-        meta: CommonMeta::default(),
-        slug: None,
-        kind,
-        body: body.to_string(),
-        body_first_line: 5,
-    }
+    ParsedDoc { kind, ..ParsedDoc::page("prepare/page.md", body) }
 }
 
 /// Routes like a small site's, so that links and shortcodes can resolve.

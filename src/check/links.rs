@@ -161,19 +161,9 @@ pub fn link_warning(link: &ExternalLink, status: &LinkStatus) -> Option<Diagnost
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::frontmatter::{CommonMeta, PageKind, Role};
 
     fn doc(body: &str) -> ParsedDoc {
-        ParsedDoc {
-            content_path: "a.md".into(),
-            display_path: "content/a.md".into(),
-            role: Role::Page,
-            meta: CommonMeta::default(),
-            slug: None,
-            kind: PageKind::Guidance,
-            body: body.into(),
-            body_first_line: 5,
-        }
+        ParsedDoc::page("a.md", body)
     }
 
     #[test]

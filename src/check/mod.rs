@@ -106,9 +106,10 @@ fn build_stages(
     let tera = load_templates(sources.templates.values())?;
     let mut content = content::build(config, sources, &template_names(&tera), Reuse::default());
     let docs = std::mem::take(&mut content.docs);
-    let rendered = render::prepare(config, sources, &tera, content).and_then(|prepared| {
-        render::render(config, sources, &tera, prepared, Purpose::Preview, None)
-    });
+    let rendered =
+        render::prepare(config, sources, &tera, content, Purpose::Check).and_then(|prepared| {
+            render::render(config, sources, &tera, prepared, Purpose::Check, None)
+        });
     match rendered {
         Ok(rendered) => Ok((rendered.warnings, docs)),
         Err(BuildError::Content(diagnostics)) => Ok((diagnostics, docs)),

@@ -136,19 +136,10 @@ fn attribute_blocks(text: &str) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::frontmatter::{ChecklistSettings, CommonMeta, Role};
+    use crate::content::frontmatter::ChecklistSettings;
 
     fn doc(kind: PageKind, body: &str) -> ParsedDoc {
-        ParsedDoc {
-            content_path: "a.md".into(),
-            display_path: "content/a.md".into(),
-            role: Role::Page,
-            meta: CommonMeta::default(),
-            slug: None,
-            kind,
-            body: body.into(),
-            body_first_line: 5,
-        }
+        ParsedDoc { kind, ..ParsedDoc::page("a.md", body) }
     }
 
     fn texts(kind: PageKind, body: &str) -> Vec<String> {

@@ -76,19 +76,9 @@ fn excerpt(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::frontmatter::{CommonMeta, PageKind, Role};
 
     fn doc(body: &str) -> ParsedDoc {
-        ParsedDoc {
-            content_path: "a.md".into(),
-            display_path: "content/a.md".into(),
-            role: Role::Page,
-            meta: CommonMeta::default(),
-            slug: None,
-            kind: PageKind::Guidance,
-            body: body.into(),
-            body_first_line: 5,
-        }
+        ParsedDoc::page("a.md", body)
     }
 
     #[test]

@@ -146,7 +146,7 @@ fn reviewed_position(source: &str) -> Option<Position> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::frontmatter::{CommonMeta, PageKind, Role};
+    use crate::content::frontmatter::CommonMeta;
 
     fn date(text: &str) -> Date {
         Date::parse(text).unwrap()
@@ -179,14 +179,8 @@ mod tests {
 
     fn doc(reviewed: Option<&str>) -> ParsedDoc {
         ParsedDoc {
-            content_path: "a.md".into(),
-            display_path: "content/a.md".into(),
-            role: Role::Page,
             meta: CommonMeta { reviewed: reviewed.map(String::from), ..CommonMeta::default() },
-            slug: None,
-            kind: PageKind::Guidance,
-            body: String::new(),
-            body_first_line: 5,
+            ..ParsedDoc::page("a.md", "")
         }
     }
 

@@ -367,18 +367,12 @@ fn unique(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::frontmatter::{ChecklistSettings, CommonMeta, PageKind, Role};
+    use crate::content::frontmatter::{ChecklistSettings, PageKind};
 
     fn doc(body: &str) -> ParsedDoc {
         ParsedDoc {
-            content_path: "prepare/gather.md".into(),
-            display_path: "content/prepare/gather.md".into(),
-            role: Role::Page,
-            meta: CommonMeta::default(),
-            slug: None,
             kind: PageKind::Checklist(ChecklistSettings::default()),
-            body: body.into(),
-            body_first_line: 5,
+            ..ParsedDoc::page("prepare/gather.md", body)
         }
     }
 

@@ -93,6 +93,23 @@ pub struct ParsedDoc {
 }
 
 impl ParsedDoc {
+    /// A guidance page at `content/<content_path>` whose body is `body`,
+    /// starting on line 5 (after three lines of front matter): what tests
+    /// and fuzz targets start from, changing the fields they need.
+    pub fn page(content_path: &str, body: &str) -> Self {
+        let file_name = content_path.rsplit('/').next().unwrap_or_default();
+        ParsedDoc {
+            content_path: content_path.into(),
+            display_path: format!("content/{content_path}").into(),
+            role: if file_name.starts_with("_index.") { Role::Section } else { Role::Page },
+            meta: CommonMeta::default(),
+            slug: None,
+            kind: PageKind::Guidance,
+            body: body.into(),
+            body_first_line: 5,
+        }
+    }
+
     /// The file position of a byte offset in `body`.
     pub fn position_of(&self, offset: usize) -> Position {
         Position::of_offset(&self.body, offset).shifted_by_lines(self.body_first_line)

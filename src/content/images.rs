@@ -237,19 +237,9 @@ pub fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::frontmatter::{CommonMeta, PageKind, Role};
 
     fn doc(path: &str, body: &str) -> ParsedDoc {
-        ParsedDoc {
-            content_path: path.into(),
-            display_path: format!("content/{path}").into(),
-            role: Role::Page,
-            meta: CommonMeta::default(),
-            slug: None,
-            kind: PageKind::Guidance,
-            body: body.into(),
-            body_first_line: 5,
-        }
+        ParsedDoc::page(path, body)
     }
 
     fn files() -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {

@@ -762,19 +762,9 @@ pub(crate) fn unique_id(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::frontmatter::{CommonMeta, PageKind, Role};
 
     fn doc(path: &str, body: &str) -> ParsedDoc {
-        ParsedDoc {
-            content_path: path.into(),
-            display_path: format!("content/{path}").into(),
-            role: Role::Page,
-            meta: CommonMeta::default(),
-            slug: None,
-            kind: PageKind::Guidance,
-            body: body.into(),
-            body_first_line: 5,
-        }
+        ParsedDoc::page(path, body)
     }
 
     fn routes() -> RouteTable {

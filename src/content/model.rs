@@ -335,14 +335,10 @@ mod tests {
 
     fn doc(path: &str, title: &str, weight: i64, slug: Option<&str>) -> ParsedDoc {
         ParsedDoc {
-            content_path: path.into(),
-            display_path: format!("content/{path}").into(),
-            role: if path.ends_with("_index.md") { Role::Section } else { Role::Page },
             meta: CommonMeta { title: title.into(), weight, ..CommonMeta::default() },
             slug: slug.map(|s| (s.to_string(), Position::new(3, 8))),
-            kind: PageKind::Guidance,
-            body: String::new(),
             body_first_line: 4,
+            ..ParsedDoc::page(path, "")
         }
     }
 

@@ -218,18 +218,13 @@ fn plain_text(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::frontmatter::{CommonMeta, PageKind, PromptsSettings, Role};
+    use crate::content::frontmatter::{PageKind, PromptsSettings};
 
     fn doc(body: &str) -> ParsedDoc {
         ParsedDoc {
-            content_path: "intention/set.md".into(),
-            display_path: "content/intention/set.md".into(),
-            role: Role::Page,
-            meta: CommonMeta::default(),
-            slug: None,
             kind: PageKind::Prompts(PromptsSettings::default()),
-            body: body.into(),
             body_first_line: 6,
+            ..ParsedDoc::page("intention/set.md", body)
         }
     }
 

@@ -31,7 +31,7 @@ pub fn finish(
             minify_output(files);
             add_offline_support(files, config, tera, not_precached)
         }
-        Purpose::Preview => {
+        Purpose::Preview | Purpose::Check => {
             add_manifest(files, config);
             Ok(())
         }

@@ -67,6 +67,8 @@ pub struct PublishOptions<'a> {
     pub used: &'a BTreeSet<ImageSource>,
     /// `.carebook-cache/images` in the site's folder; `None` keeps nothing.
     pub cache_dir: Option<PathBuf>,
+    /// Whether copies resized now are added to the cache (`check` only reads it).
+    pub write_cache: bool,
 }
 
 /// Writes the files beside pages (fingerprinted) and the resized copies of
@@ -106,7 +108,8 @@ pub fn publish_images(options: &PublishOptions) -> (ImageCatalog, OutputSet, Vec
     let resized: Vec<_> = rasters
         .par_iter()
         .map(|(source, bytes, display)| {
-            (*source, resize_all(source, bytes, options.cache_dir.as_deref(), display))
+            let cache = Cache { dir: options.cache_dir.as_deref(), write: options.write_cache };
+            (*source, resize_all(source, bytes, cache, display))
         })
         .collect();
     let mut diagnostics = Vec::new();
@@ -331,7 +334,7 @@ fn widths_for(width: u32) -> Vec<u32> {
 fn resize_all(
     source: &ImageSource,
     bytes: &[u8],
-    cache_dir: Option<&Path>,
+    cache: Cache,
     display: &str,
 ) -> Result<Copies, Diagnostic> {
     let path = match source {
@@ -357,13 +360,13 @@ fn resize_all(
     let mut copies = Vec::new();
     for w in widths_for(width).into_iter().filter(|&w| w < width) {
         let ext = if kind == RasterKind::Png { "png" } else { "jpg" };
-        let cached = cache_dir.map(|dir| dir.join(format!("{key}-{w}.{ext}")));
+        let cached = cache.dir.map(|dir| dir.join(format!("{key}-{w}.{ext}")));
         let encoded = match cached.as_ref().and_then(|c| std::fs::read(c).ok()) {
             Some(encoded) => encoded,
             None => {
                 let original = Original { bytes, format, kind, size: (width, height) };
                 let encoded = resize_copy(&original, &mut decoded, w).map_err(unreadable)?;
-                if let Some(cached) = &cached {
+                if let Some(cached) = cached.as_ref().filter(|_| cache.write) {
                     // The cache only saves time: a build that cannot write it still works.
                     let _ = std::fs::create_dir_all(cached.parent().unwrap_or(Path::new(".")))
                         .and_then(|()| std::fs::write(cached, &encoded));
@@ -387,6 +390,13 @@ fn resize_all(
         copies.push((width, original, bytes.to_vec()));
     }
     Ok(((width, height), copies))
+}
+
+/// Where resized copies are kept between builds, and whether to add to it.
+#[derive(Clone, Copy)]
+struct Cache<'a> {
+    dir: Option<&'a Path>,
+    write: bool,
 }
 
 /// A PNG or JPEG being resized.
@@ -485,6 +495,7 @@ mod tests {
             files: ImageFiles { statics: &statics, beside: &beside, base_path: "/" },
             used: &used,
             cache_dir: Some(cache.path().to_path_buf()),
+            write_cache: true,
         };
         let (catalog, output, diagnostics) = publish_images(&options);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");

@@ -86,6 +86,7 @@ pub fn prepare(
     sources: &Sources,
     tera: &Tera,
     content: Content,
+    purpose: Purpose,
 ) -> Result<Prepared, BuildError> {
     let Content { mut sites, mut diagnostics, used_images, drafts, documents, .. } = content;
     let (texts, text_diagnostics) = load_ui_text(config, &sources.texts);
@@ -114,6 +115,7 @@ pub fn prepare(
         },
         used: &used_images,
         cache_dir: Some(config.root.join(CACHE_DIR)),
+        write_cache: purpose != Purpose::Check,
     });
     // Every page shows the logo: it stays available offline.
     if let Some((logo, _)) = &config.clinic.logo {
@@ -200,7 +202,7 @@ pub fn render(
             Purpose::Publish => {
                 files.extend(build_search_index(&search_documents(site), &site.language, prefix));
             }
-            Purpose::Preview => index_prefixes.push(prefix.to_string()),
+            Purpose::Preview | Purpose::Check => index_prefixes.push(prefix.to_string()),
         }
     }
     files.extend(assets.files);

@@ -683,6 +683,9 @@ pub enum Purpose {
     /// `carebook serve`: as rendered, without the service worker, the search
     /// indexes deferred (`SiteBuild::deferred_search`).
     Preview,
+    /// `carebook check`: a preview that writes nothing, not even the cache
+    /// of resized images.
+    Check,
 }
 
 #[cfg(test)]

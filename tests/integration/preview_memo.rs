@@ -1,6 +1,7 @@
-//! `carebook serve` reuses what an edit did not change (`render_memo`): a
-//! rebuild with the last preview's memo must give exactly the files of a
-//! rebuild from nothing, whatever was edited.
+//! `carebook serve` reuses what an edit did not change (`content::memo`,
+//! `render::memo`): a rebuild with the last preview's memo must give
+//! exactly the files of a rebuild from nothing, whatever was edited, and
+//! must really reuse the documents the edit did not touch.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -11,7 +12,17 @@ use carebook::render::pages::load_templates;
 use carebook::source::config::{Config, ConfigOverrides, load_config};
 use carebook::source::discover::{Sources, discover};
 
-const REPO_ROOT: &str = env!("CARGO_MANIFEST_DIR");
+/// Two languages, a section with a journal, a checklist and guidance pages.
+const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/layout");
+
+/// Which documents a memoised rebuild must take from the last preview.
+#[derive(Clone, Copy)]
+enum Reused<'a> {
+    /// Every document but these (content paths), in every language.
+    AllBut(&'a [&'a str]),
+    /// None: the routes changed, so every link may resolve differently.
+    Nothing,
+}
 
 fn load(root: &Path) -> (Config, Sources) {
     let overrides =
@@ -39,15 +50,22 @@ fn edit_content(sources: &mut Sources, content_path: &str, edit: impl FnOnce(&st
         .content
         .iter_mut()
         .find(|f| f.content_path == content_path)
-        .unwrap_or_else(|| panic!("no {content_path} in the example"));
+        .unwrap_or_else(|| panic!("no {content_path} in the fixture"));
     file.text = edit(&file.text);
 }
 
-/// Applies `edit` to the example site's sources and checks the memoised
-/// rebuild against a full one: same files, byte for byte, and at least
-/// `changed` of them different from before the edit.
-fn assert_memo_matches_full_render(what: &str, changed: usize, edit: impl FnOnce(&mut Sources)) {
-    let (config, mut sources) = load(Path::new(REPO_ROOT));
+/// Applies `edit` to the fixture site's sources and checks the memoised
+/// rebuild against a full one: same files, byte for byte, at least
+/// `changed` of them different from before the edit, and the documents
+/// `reused` says taken from the memo (the same allocation), the others
+/// rendered again.
+fn assert_memo_matches_full_render(
+    what: &str,
+    changed: usize,
+    reused: Reused,
+    edit: impl FnOnce(&mut Sources),
+) {
+    let (config, mut sources) = load(Path::new(SITE));
     let first = preview(&config, &sources, None);
     let before = first.files.clone();
     let memo = memo_of(first);
@@ -64,35 +82,45 @@ fn assert_memo_matches_full_render(what: &str, changed: usize, edit: impl FnOnce
     }
     let differing = full.files.iter().filter(|(path, bytes)| before.get(*path) != Some(*bytes));
     assert!(differing.count() >= changed, "{what}: the edit changed fewer than {changed} files");
+    assert!(memoised.documents.len() >= 5, "{what}: the preview kept its documents");
+    for (key, body) in &memoised.documents {
+        let last = memo.documents.get(key);
+        let was_reused = last.is_some_and(|last| Arc::ptr_eq(last, body));
+        let expected = match reused {
+            Reused::AllBut(edited) => last.is_some() && !edited.contains(&key.1.as_str()),
+            Reused::Nothing => false,
+        };
+        assert_eq!(was_reused, expected, "{what}: {key:?} reused: {was_reused}");
+    }
 }
 
 #[test]
 fn a_body_edit_reuses_the_rest_and_matches_a_full_render() {
-    assert_memo_matches_full_render("body edit", 1, |sources| {
-        edit_content(sources, "prepare/breathwork.md", |text| format!("{text}\nOne more line.\n"));
+    let edited = "recovery/exercises.md";
+    assert_memo_matches_full_render("body edit", 1, Reused::AllBut(&[edited]), |sources| {
+        edit_content(sources, edited, |text| format!("{text}\nOne more line.\n"));
     });
 }
 
 #[test]
 fn a_title_edit_reaches_every_page_that_shows_it() {
     // The section's title is in the navigation of every page.
-    assert_memo_matches_full_render("title edit", 10, |sources| {
-        edit_content(sources, "prepare/_index.md", |text| {
-            text.replacen("title = \"", "title = \"Getting ready: ", 1)
-        });
+    let edited = "recovery/_index.md";
+    assert_memo_matches_full_render("title edit", 8, Reused::AllBut(&[edited]), |sources| {
+        edit_content(sources, edited, |text| text.replacen("title = \"", "title = \"After: ", 1));
     });
 }
 
 #[test]
 fn a_new_page_and_a_changed_word_of_the_theme_match_a_full_render() {
-    assert_memo_matches_full_render("new page", 2, |sources| {
+    assert_memo_matches_full_render("new page", 2, Reused::Nothing, |sources| {
         let mut page = sources.content[0].clone();
-        page.content_path = "prepare/new-page.md".into();
-        page.display_path = "content/prepare/new-page.md".into();
+        page.content_path = "recovery/new-page.md".into();
+        page.display_path = "content/recovery/new-page.md".into();
         page.text = "+++\ntitle = \"A new page\"\ndescription = \"New.\"\n+++\nHello.\n".into();
         sources.content.push(page);
     });
-    assert_memo_matches_full_render("theme words", 10, |sources| {
+    assert_memo_matches_full_render("theme words", 10, Reused::AllBut(&[]), |sources| {
         let english = sources.texts.iter_mut().find(|t| t.language == "en").expect("en words");
         english.text = english.text.replacen("Private by design:", "Private, always:", 1);
     });
@@ -100,7 +128,7 @@ fn a_new_page_and_a_changed_word_of_the_theme_match_a_full_render() {
 
 #[test]
 fn the_search_index_of_a_preview_is_the_one_a_build_writes() {
-    let (config, sources) = load(Path::new(REPO_ROOT));
+    let (config, sources) = load(Path::new(SITE));
     let built = preview(&config, &sources, None);
     assert!(built.files.keys().all(|path| !carebook::render::search::is_search_file(path)));
     let templates = load_templates(sources.templates.values()).expect("templates compile");

@@ -137,9 +137,9 @@ fn an_edit_reloads_open_pages_with_the_new_content() {
     let site = SiteTest::fixture("basic");
     let server = start(&site);
     let rx = events(server.port);
-    let page = site.root().join("content/prepare/first.md");
-    let text = std::fs::read_to_string(&page).unwrap();
-    std::fs::write(&page, text.replace("Read \"this\"", "Read the new words")).unwrap();
+    site.change_file("content/prepare/first.md", |text| {
+        text.replace("Read \"this\"", "Read the new words")
+    });
     wait_for_event(&rx, "reload");
     assert!(get(server.port, "/prepare/start-here/").1.contains("Read the new words"));
 }
@@ -169,9 +169,7 @@ fn the_search_index_is_served_and_follows_edits() {
             .collect()
     };
     assert!(!terms(server.port).contains("zebracrossing"));
-    let page = site.root().join("content/prepare/first.md");
-    let text = std::fs::read_to_string(&page).unwrap();
-    std::fs::write(&page, format!("{text}\nA zebracrossing word.\n")).unwrap();
+    site.change_file("content/prepare/first.md", |text| format!("{text}\nA zebracrossing word.\n"));
     wait_for_event(&rx, "reload");
     assert!(terms(server.port).contains("zebracrossing"));
     assert!(get(server.port, "/search-index/nothing.json").0.contains("404"));

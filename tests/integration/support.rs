@@ -65,6 +65,18 @@ impl SiteTest {
         fs::write(path, text).unwrap();
     }
 
+    /// Rewrites one of the site's files with `edit`, as an author saving it.
+    /// The edit must change the file: an edit that matches nothing is a
+    /// mistake in the test, not a no-op.
+    #[track_caller]
+    pub fn change_file(&self, relative: &str, edit: impl FnOnce(&str) -> String) {
+        let path = self.root().join(relative);
+        let text = fs::read_to_string(&path).unwrap_or_else(|_| panic!("no {relative}"));
+        let changed = edit(&text);
+        assert_ne!(changed, text, "the edit left {relative} as it was");
+        fs::write(path, changed).unwrap();
+    }
+
     /// Runs `carebook <args>` in the site's folder.
     pub fn run(&self, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_carebook"))

@@ -108,12 +108,9 @@ fn a_new_build_gets_a_new_cache_name() {
     let cache_name =
         |text: &str| text.split("carebook-").nth(1).map(|s| s[..10].to_string()).unwrap();
     let first = cache_name(&site.read_output("sw.js"));
-    site.write(
-        "content/prepare/bag.md",
-        &std::fs::read_to_string(site.root().join("content/prepare/bag.md"))
-            .unwrap()
-            .replace("Bring these.", "Bring these things."),
-    );
+    site.change_file("content/prepare/bag.md", |text| {
+        text.replace("Bring these.", "Bring these things.")
+    });
     assert!(site.build().success);
     assert_ne!(first, cache_name(&site.read_output("sw.js")));
 }
