@@ -60,7 +60,7 @@ pub struct SiteBuild {
     /// A preview's search indexes, built when first fetched (`serve`); a
     /// published build has them in `files`.
     pub deferred_search: Vec<DeferredIndex>,
-    /// A preview's fingerprint of each rendered page (`render_memo`).
+    /// A preview's fingerprint of each rendered page (`render::memo`).
     pub fingerprints: HashMap<String, u64>,
     /// A preview's rendered body of each document (`content::memo`).
     pub documents: DocumentMemo,

@@ -66,7 +66,7 @@ pub enum BuildError {
 }
 
 /// What to do when the output cannot be written; the previous output is
-/// always left as it was (see output.rs).
+/// always left as it was (see output/write.rs).
 fn write_hint(path: &std::path::Path, source: &std::io::Error) -> Option<String> {
     use std::io::ErrorKind;
     let kept = "the previous website was left as it was";

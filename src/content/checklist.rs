@@ -1,4 +1,4 @@
-//! Part of `render_md` for pages of kind `checklist`: reads the items out of
+//! Part of `content::markdown` for pages of kind `checklist`: reads the items out of
 //! the Markdown body.
 //!
 //! The items are the task-list items (`- [ ] A glass of water`), optionally

@@ -1,4 +1,4 @@
-//! Stage 3, `parse`: splits a content file into its `+++` TOML front matter
+//! `content::frontmatter::parse_document`: splits a content file into its `+++` TOML front matter
 //! and Markdown body, and reads the front matter into the struct of its
 //! kind.
 //!

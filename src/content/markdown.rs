@@ -1,4 +1,4 @@
-//! Stage 4, `render_md`: turns a document's Markdown body into HTML.
+//! `content::markdown`: turns a document's Markdown body into HTML.
 //!
 //! Input: a [`ParsedDoc`] and the table of every page's URL. Output: a
 //! [`RenderedDoc`] with the HTML, the headings (for anchors and the table of

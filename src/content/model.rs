@@ -1,4 +1,4 @@
-//! Stage 5, `build_model`: assigns every document its URL and arranges the
+//! `content::model::build_model`: assigns every document its URL and arranges the
 //! rendered documents into a [`Site`] of sections and pages.
 //!
 //! Routing runs before Markdown rendering (links are rewritten to URLs

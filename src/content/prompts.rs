@@ -1,4 +1,4 @@
-//! Part of `render_md` for pages of kind `prompts`: reads a prompt
+//! Part of `content::markdown` for pages of kind `prompts`: reads a prompt
 //! collection out of the Markdown body.
 //!
 //! The format is plain Markdown: text before the first `##` heading is the

@@ -1,4 +1,4 @@
-//! Part of `render_md`: checks the raw HTML written in a page's Markdown, so
+//! Part of `content::markdown`: checks the raw HTML written in a page's Markdown, so
 //! no page is published cut off or with its footer pushed into the content.
 //!
 //! Input: the page's Markdown events in source order, fed one by one with

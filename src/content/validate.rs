@@ -1,4 +1,4 @@
-//! Stage 6, `validate`: checks the assembled [`Site`] for problems that need
+//! `content::validate`: checks the assembled [`Site`] for problems that need
 //! every page at once: links to anchors that do not exist, templates that do
 //! not exist, and pages missing what patients and search engines need.
 //!

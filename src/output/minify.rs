@@ -1,4 +1,4 @@
-//! Stage 8, `postprocess`: minifies the HTML of an [`OutputSet`] in place.
+//! `output::minify`: minifies the HTML of an [`OutputSet`] in place.
 //!
 //! JavaScript stays as written (readable, and the Content-Security-Policy
 //! forbids inline scripts anyway); CSS inside HTML is minified.

@@ -1,4 +1,4 @@
-//! Stage 8b, after minifying: makes the site installable and usable offline.
+//! `output::offline`, after minifying: makes the site installable and usable offline.
 //!
 //! Adds `manifest.webmanifest`, then renders the theme's `sw.js` template
 //! with a precache list of every page and asset of the final output. Each

@@ -1,4 +1,4 @@
-//! Stage 9, `write_output`: writes an [`OutputSet`] to disk so that the
+//! `output::write::write_output`, the last stage: writes an [`OutputSet`] to disk so that the
 //! output folder only ever holds a complete build.
 //!
 //! The files are written to a staging folder beside the output, which is then

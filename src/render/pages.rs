@@ -1,4 +1,4 @@
-//! Stage 7, `render_site`: renders every section and page through the
+//! `render::pages::render_site`: renders every section and page through the
 //! theme's Tera templates into an in-memory [`OutputSet`].
 //!
 //! Each template gets small, serialisable context structs (`SiteContext`,
@@ -298,7 +298,7 @@ pub struct RenderInput<'a> {
     pub alternates: &'a Alternates,
     /// How the images pages show are published (`images`).
     pub images: &'a crate::render::images::ImageCatalog,
-    /// A preview's fingerprint of the inputs (`render_memo`): each page
+    /// A preview's fingerprint of the inputs (`render::memo`): each page
     /// rendered gets a fingerprint; `None` in a build.
     pub fingerprint_base: Option<u64>,
     /// The last preview's pages: one whose fingerprint is unchanged is

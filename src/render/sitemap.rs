@@ -1,4 +1,4 @@
-//! Part of `render_site`: `sitemap.xml` and `robots.txt`, so search engines
+//! Part of `render::render`: `sitemap.xml` and `robots.txt`, so search engines
 //! find every page and hosts serve the usual files.
 
 use std::fmt::Write as _;

@@ -229,7 +229,7 @@ fn bind(options: &ServeOptions) -> Result<(TcpListener, SocketAddr), BuildError>
 /// compiled templates, and what it rendered. Kept so that the next rebuild
 /// re-reads only what changed (a saved page is one file read, and templates
 /// are compiled again only when one of them changed) and runs the templates
-/// only for pages whose context changed (`render_memo`).
+/// only for pages whose context changed (`render::memo`).
 struct Inputs {
     config: Config,
     sources: Sources,

@@ -1,4 +1,4 @@
-//! Stage 1, `load_config`: reads `site.toml`, applies command-line
+//! `source::config::load_config`: reads `site.toml`, applies command-line
 //! overrides, and validates everything once into a trusted [`Config`].
 //!
 //! Later stages never re-check configuration: a `Config` always has a

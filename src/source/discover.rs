@@ -1,4 +1,4 @@
-//! Stage 2, `discover`: finds and reads every input file of a site.
+//! `source::discover`: finds and reads every input file of a site.
 //!
 //! Input: a [`Config`]. Output: [`Sources`], the text of every Markdown file
 //! under `content/`, every template and every static file, with the site's
@@ -32,7 +32,7 @@ pub struct Sources {
     /// pages), keyed by content path (`before/getting-ready/knee.svg`).
     pub beside: BTreeMap<String, Vec<u8>>,
     /// The theme's words per language, then the site's `i18n/` files that
-    /// override them key by key (see `i18n.rs`).
+    /// override them key by key (see `content/translations.rs`).
     pub texts: Vec<TextFile>,
     /// Files that could not be used (not UTF-8, unreadable).
     pub diagnostics: Vec<Diagnostic>,

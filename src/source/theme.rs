@@ -1,5 +1,5 @@
 //! Theme lookup, part of `discover`: a theme is a folder with `templates/`,
-//! `static/` and `i18n/` (its words in each language, see `i18n.rs`). A site's `themes/<name>/` wins; the default theme is also
+//! `static/` and `i18n/` (its words in each language, see `content/translations.rs`). A site's `themes/<name>/` wins; the default theme is also
 //! compiled into the binary so that a new site needs no copy of it.
 
 use std::path::Path;

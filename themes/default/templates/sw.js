@@ -224,7 +224,7 @@ async function answerNavigation(request, url) {
 /**
  * Whether `path` (no query string) is an address of this build: listed in
  * PRECACHE, itself or as its folder (/prepare/gather for /prepare/gather/).
- * PRECACHE holds every page of the build (src/offline.rs), so an address
+ * PRECACHE holds every page of the build (src/output/offline.rs), so an address
  * that is not there does not exist, online or not.
  */
 function isPageOfThisBuild(path) {

@@ -6,7 +6,7 @@
  *
  * - On first focus it fetches the list of the search index's parts (the
  *   form's data-index, e.g. /search-index.json: one per language, written
- *   by the build from src/search.rs, which documents the format); each
+ *   by the build from src/render/search.rs, which documents the format); each
  *   search then fetches the parts it needs (the words typed, then the
  *   records of the pages it shows), each part once. The service worker
  *   saves them with every page, so search works offline.
@@ -19,7 +19,7 @@
  *   Enter opens the first result; the down and up arrows move through the
  *   results; Escape clears the search.
  *
- * Words are folded and cut exactly as src/search.rs does (fold, tokenize);
+ * Words are folded and cut exactly as src/render/search.rs does (fold, tokenize);
  * tests/fixtures/search-folding.json holds the cases both are tested on.
  * Index text and the query only ever reach the page through textContent.
  */
@@ -30,11 +30,11 @@ import { t, tn } from './text.js';
 const FORMAT_VERSION = 2;
 /** Results listed at most; the status line gives the full count. */
 const MAX_RESULTS = 20;
-/** Longest word kept, as MAX_TOKEN_CHARS in src/search.rs. */
+/** Longest word kept, as MAX_TOKEN_CHARS in src/render/search.rs. */
 const MAX_TOKEN_CHARS = 40;
 
 // -------------------------------------------------------------------------
-// Folding and tokens: the same steps as fold() and tokenize() in src/search.rs
+// Folding and tokens: the same steps as fold() and tokenize() in src/render/search.rs
 
 /** Combining diacritics (Latin, Greek, Cyrillic accents), as is_diacritic. */
 // One class per range: in a single class, ESLint's no-misleading-character-class
@@ -91,7 +91,7 @@ export function tokenize(text) {
 }
 
 // -------------------------------------------------------------------------
-// Searching the index: a list of parts (src/search.rs documents the format)
+// Searching the index: a list of parts (src/render/search.rs documents the format)
 
 /** At most this many term parts are fetched for the start of one word. */
 const MAX_PARTS_PER_WORD = 3;
