@@ -57,12 +57,19 @@ pub struct SiteBuild {
     pub warnings: Vec<Diagnostic>,
     /// Sections and pages rendered.
     pub page_count: usize,
-    /// A preview's search indexes, built when first fetched (`serve`); a
-    /// published build has them in `files`.
+    /// What only a preview keeps (empty in a published build).
+    pub preview: PreviewParts,
+}
+
+/// What a preview keeps beyond its files, for `serve` and its next rebuild.
+#[derive(Debug, Default)]
+pub struct PreviewParts {
+    /// The search indexes, built when first fetched; a published build has
+    /// them in `files`.
     pub deferred_search: Vec<DeferredIndex>,
-    /// A preview's fingerprint of each rendered page (`render::memo`).
+    /// The fingerprint of each rendered page (`render::memo`).
     pub fingerprints: HashMap<String, u64>,
-    /// A preview's rendered body of each document (`content::memo`).
+    /// The rendered body of each document (`content::memo`).
     pub documents: DocumentMemo,
 }
 
@@ -144,8 +151,10 @@ pub fn render_output_with(
         files: rendered.files,
         warnings: rendered.warnings,
         page_count: rendered.page_count,
-        deferred_search: rendered.deferred_search,
-        fingerprints: rendered.fingerprints,
-        documents: rendered.documents,
+        preview: PreviewParts {
+            deferred_search: rendered.deferred_search,
+            fingerprints: rendered.fingerprints,
+            documents: rendered.documents,
+        },
     })
 }

@@ -303,12 +303,12 @@ fn rebuild(
             let mut last_memo = None;
             if let Some(inputs) = inputs.as_mut() {
                 last_memo = inputs.memo.replace(RenderMemo {
-                    fingerprints: built.fingerprints,
+                    fingerprints: built.preview.fingerprints,
                     files: Arc::clone(&files),
-                    documents: built.documents,
+                    documents: built.preview.documents,
                 });
             }
-            let preview = Some(Arc::new(Preview { files, search: built.deferred_search }));
+            let preview = Some(Arc::new(Preview { files, search: built.preview.deferred_search }));
             let last_site =
                 state.site.write().ok().map(|mut site| std::mem::replace(&mut *site, preview));
             if let Ok(mut problems) = state.problems.write() {

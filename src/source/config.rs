@@ -681,7 +681,7 @@ pub enum Purpose {
     /// `carebook build`: minified, with the service worker.
     Publish,
     /// `carebook serve`: as rendered, without the service worker, the search
-    /// indexes deferred (`SiteBuild::deferred_search`).
+    /// indexes deferred (`PreviewParts::deferred_search`).
     Preview,
     /// `carebook check`: a preview that writes nothing, not even the cache
     /// of resized images.

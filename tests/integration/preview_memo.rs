@@ -39,9 +39,9 @@ fn preview(config: &Config, sources: &Sources, memo: Option<&RenderMemo>) -> Sit
 
 fn memo_of(built: SiteBuild) -> RenderMemo {
     RenderMemo {
-        fingerprints: built.fingerprints,
+        fingerprints: built.preview.fingerprints,
         files: Arc::new(built.files),
-        documents: built.documents,
+        documents: built.preview.documents,
     }
 }
 
@@ -82,8 +82,8 @@ fn assert_memo_matches_full_render(
     }
     let differing = full.files.iter().filter(|(path, bytes)| before.get(*path) != Some(*bytes));
     assert!(differing.count() >= changed, "{what}: the edit changed fewer than {changed} files");
-    assert!(memoised.documents.len() >= 5, "{what}: the preview kept its documents");
-    for (key, body) in &memoised.documents {
+    assert!(memoised.preview.documents.len() >= 5, "{what}: the preview kept its documents");
+    for (key, body) in &memoised.preview.documents {
         let last = memo.documents.get(key);
         let was_reused = last.is_some_and(|last| Arc::ptr_eq(last, body));
         let expected = match reused {
@@ -134,8 +134,8 @@ fn the_search_index_of_a_preview_is_the_one_a_build_writes() {
     let templates = load_templates(sources.templates.values()).expect("templates compile");
     let published =
         render_output_with(&config, &sources, &templates, Purpose::Publish, None).expect("builds");
-    assert_eq!(built.deferred_search.len(), config.languages.len());
-    for index in &built.deferred_search {
+    assert_eq!(built.preview.deferred_search.len(), config.languages.len());
+    for index in &built.preview.deferred_search {
         let files: Vec<&String> = published.files.keys().filter(|p| index.may_serve(p)).collect();
         assert!(files.len() >= 3, "a list and its parts: {files:?}");
         for path in files {
