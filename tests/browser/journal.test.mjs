@@ -546,12 +546,31 @@ test('buttons of the toolbar are at least 44 px high', () =>
       await writeAnswer(page, intention.id, 'held-back', 'Something');
       await page.click('[data-action="new"]');
       await page.click('[data-action="delete"]');
-      const small = await page.evaluate(() =>
-        [...document.querySelectorAll('[data-journal-tools] :is(button, label.journal-button), .journal-scale-option label, .journal-earlier summary')]
-          .filter((el) => el.getClientRects().length > 0)
-          .map((el) => ({ text: el.textContent.trim(), height: el.getBoundingClientRect().height }))
-          .filter((b) => b.height < 44),
-      );
+      // Each group of targets, with the visible ones it must find: a selector
+      // that matches nothing (a renamed class) fails here instead of passing.
+      const groups = {
+        toolbar: '[data-journal-tools] :is(button, label.journal-button)',
+        scale: '.journal-scale-option label',
+        earlier: '.journal-earlier summary',
+      };
+      const found = await page.evaluate((selectors) => {
+        const result = {};
+        for (const [name, selector] of Object.entries(selectors)) {
+          result[name] = [...document.querySelectorAll(selector)]
+            .filter((el) => el.getClientRects().length > 0)
+            .map((el) => ({ text: el.textContent.trim(), action: el.dataset.action || el.htmlFor || '', height: el.getBoundingClientRect().height }));
+        }
+        return result;
+      }, groups);
+      const actions = found.toolbar.map((b) => b.action);
+      for (const action of ['new', 'export-md', 'export-json', 'cb-journal-import']) {
+        assert.ok(actions.includes(action), `no visible toolbar button "${action}" among ${JSON.stringify(actions)}`);
+      }
+      assert.equal(found.scale.length, 11, `the calm scale shows ${found.scale.length} labels, not 0 to 10`);
+      assert.equal(found.earlier.length, 1, `${found.earlier.length} "earlier answers" summaries are shown, not 1`);
+      const small = Object.values(found)
+        .flat()
+        .filter((b) => b.height < 44);
       assert.deepEqual(small, []);
     },
     { viewport: { width: 320, height: 640 } },
