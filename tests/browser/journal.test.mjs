@@ -1,5 +1,6 @@
 // Browser tests of the journal pages (js/journal.js, templates/prompts.html,
-// templates/partials/prompts.html) on the example site.
+// templates/partials/prompts.html) on the patient fixture
+// (tests/fixtures/patient: the example guide's journal pages, copied).
 //
 // Each test opens a fresh browser context (a fresh profile: an empty store)
 // through the harness, which fails the test on any console error, uncaught
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
-  REPO_ROOT,
+  PATIENT_SITE,
   closeBuiltSite,
   formatAxeViolations,
   openBuiltSite,
@@ -37,7 +38,7 @@ import {
   writeAnswer,
 } from './journal-helpers.mjs';
 
-const SITE_ROOT = process.env.CAREBOOK_TEST_SITE ? path.resolve(process.env.CAREBOOK_TEST_SITE) : REPO_ROOT;
+const SITE_ROOT = process.env.CAREBOOK_TEST_SITE ? path.resolve(process.env.CAREBOOK_TEST_SITE) : PATIENT_SITE;
 
 let site;
 let server;
