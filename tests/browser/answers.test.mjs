@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { closeBuiltSite, formatAxeViolations, formatVnuMessages, openBuiltSite, runAxe, runVnu, withPage } from './harness.mjs';
+import { PATIENT_SITE, closeBuiltSite, formatAxeViolations, formatVnuMessages, openBuiltSite, runAxe, runVnu, withPage } from './harness.mjs';
 import { HOSTILE, JOURNALS, downloadFrom, openJournal, waitForStored, watchForInjection, writeAnswer } from './journal-helpers.mjs';
 import { pdfPageCount, pdfPageTexts, printToPdf } from './checklist-helpers.mjs';
 import { openLocked, setLock, typePassphrase } from './lock-helpers.mjs';
@@ -18,7 +18,7 @@ let server;
 let browser;
 let basePath = '/';
 
-before(async () => ({ site, server, browser, basePath } = await openBuiltSite()));
+before(async () => ({ site, server, browser, basePath } = await openBuiltSite(PATIENT_SITE)));
 after(() => closeBuiltSite({ site, server, browser }));
 
 const { intention, reflection } = JOURNALS;

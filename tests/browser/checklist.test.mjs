@@ -1,5 +1,6 @@
-// Browser tests of checklists, the habit tracker and print packs on the example
-// site (themes/default: partials/checklist.html, js/checklist.js, js/storage.js).
+// Browser tests of checklists, the habit tracker and print packs on the patient
+// fixture (tests/fixtures/patient: the example guide's checklists, copied; themes/default:
+// partials/checklist.html, js/checklist.js, js/storage.js).
 //
 // What a patient does: tick, reload, come back through another page, go
 // offline, clear the list, print it on Letter or A4. Every test opens a fresh
@@ -15,7 +16,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
-  REPO_ROOT,
+  PATIENT_SITE,
   buildSite,
   formatAxeViolations,
   launchBrowser,
@@ -40,9 +41,9 @@ import {
 } from './checklist-helpers.mjs';
 import { waitForControl } from './offline-helpers.mjs';
 
-const SITE_ROOT = process.env.CAREBOOK_TEST_SITE ? path.resolve(process.env.CAREBOOK_TEST_SITE) : REPO_ROOT;
+const SITE_ROOT = process.env.CAREBOOK_TEST_SITE ? path.resolve(process.env.CAREBOOK_TEST_SITE) : PATIENT_SITE;
 
-// The example site's pages (relative to the base path) and checklist ids.
+// The patient fixture's pages (relative to the base path) and checklist ids.
 const GATHER = 'prepare/gather/';
 const GATHER_ID = 'prepare/gather';
 const SECTION = 'prepare/'; // embeds the gather checklist with the shortcode

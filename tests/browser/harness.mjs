@@ -30,6 +30,13 @@ import { chromium } from 'playwright-core';
 /** The repository root (two levels above this file). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/**
+ * The fixture site of the journal, "My answers", storage, lock and checklist
+ * tests: copies of the example guide's three journal pages, its checklist and
+ * its habit tracker at the same paths, so editing the example breaks none of them.
+ */
+export const PATIENT_SITE = path.join(REPO_ROOT, 'tests', 'fixtures', 'patient');
+
 const NODE_MODULES = path.join(REPO_ROOT, 'node_modules');
 const AXE_PATH = path.join(NODE_MODULES, 'axe-core', 'axe.min.js');
 const VNU_JAR = path.join(NODE_MODULES, 'vnu-jar', 'build', 'dist', 'vnu.jar');

@@ -1,4 +1,5 @@
-// Browser tests of the Spanish version of the example site: a Spanish-speaking
+// Browser tests of the Spanish version of the patient fixture (tests/fixtures/patient,
+// the example guide's journal and checklist with their Spanish copies): a Spanish-speaking
 // patient switches the guide to Spanish, and the journal and checklist (their
 // scripts' words included) are in Spanish, with the same saved answers and
 // ticks as the English pages; the Spanish pages work offline after a visit.
@@ -8,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { REPO_ROOT, closeBuiltSite, openBuiltSite, withPage } from './harness.mjs';
+import { PATIENT_SITE, closeBuiltSite, openBuiltSite, withPage } from './harness.mjs';
 import { openJournal, waitForStored, writeAnswer } from './journal-helpers.mjs';
 import { waitForChecklists, waitForRecord } from './checklist-helpers.mjs';
 import { waitForControl } from './offline-helpers.mjs';
@@ -17,7 +18,7 @@ let site;
 let server;
 let browser;
 
-before(async () => ({ site, server, browser } = await openBuiltSite(REPO_ROOT)));
+before(async () => ({ site, server, browser } = await openBuiltSite(PATIENT_SITE)));
 
 after(() => closeBuiltSite({ site, server, browser }));
 

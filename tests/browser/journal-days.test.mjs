@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { closeBuiltSite, openBuiltSite, withPage } from './harness.mjs';
+import { PATIENT_SITE, closeBuiltSite, openBuiltSite, withPage } from './harness.mjs';
 import { JOURNALS, listedEntries, openJournal, readJournal, waitForStored, writeAnswer } from './journal-helpers.mjs';
 import { pdfPageTexts, printToPdf } from './checklist-helpers.mjs';
 
@@ -18,7 +18,7 @@ let server;
 let browser;
 let basePath = '/';
 
-before(async () => ({ site, server, browser, basePath } = await openBuiltSite()));
+before(async () => ({ site, server, browser, basePath } = await openBuiltSite(PATIENT_SITE)));
 after(() => closeBuiltSite({ site, server, browser }));
 
 const { intention } = JOURNALS;

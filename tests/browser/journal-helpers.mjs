@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 
-/** The example site's journal pages, relative to the base path, and their collections. */
+/** The journal pages of the patient fixture, relative to the base path, and their collections. */
 export const JOURNALS = {
   intention: { path: 'intention/set-your-intention/', id: 'intention/set-your-intention', title: 'Set your intention' },
   reflection: { path: 'after/reflect-on-your-session/', id: 'after/reflect-on-your-session', title: 'Reflect on your session' },

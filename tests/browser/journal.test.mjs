@@ -1,5 +1,6 @@
 // Browser tests of the journal pages (js/journal.js, templates/prompts.html,
-// templates/partials/prompts.html) on the example site.
+// templates/partials/prompts.html) on the patient fixture
+// (tests/fixtures/patient: the example guide's journal pages, copied).
 //
 // Each test opens a fresh browser context (a fresh profile: an empty store)
 // through the harness, which fails the test on any console error, uncaught
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
-  REPO_ROOT,
+  PATIENT_SITE,
   closeBuiltSite,
   formatAxeViolations,
   openBuiltSite,
@@ -37,7 +38,7 @@ import {
   writeAnswer,
 } from './journal-helpers.mjs';
 
-const SITE_ROOT = process.env.CAREBOOK_TEST_SITE ? path.resolve(process.env.CAREBOOK_TEST_SITE) : REPO_ROOT;
+const SITE_ROOT = process.env.CAREBOOK_TEST_SITE ? path.resolve(process.env.CAREBOOK_TEST_SITE) : PATIENT_SITE;
 
 let site;
 let server;
@@ -546,12 +547,31 @@ test('buttons of the toolbar are at least 44 px high', () =>
       await writeAnswer(page, intention.id, 'held-back', 'Something');
       await page.click('[data-action="new"]');
       await page.click('[data-action="delete"]');
-      const small = await page.evaluate(() =>
-        [...document.querySelectorAll('[data-journal-tools] :is(button, label.journal-button), .journal-scale-option label, .journal-earlier summary')]
-          .filter((el) => el.getClientRects().length > 0)
-          .map((el) => ({ text: el.textContent.trim(), height: el.getBoundingClientRect().height }))
-          .filter((b) => b.height < 44),
-      );
+      // Each group of targets, with the visible ones it must find: a selector
+      // that matches nothing (a renamed class) fails here instead of passing.
+      const groups = {
+        toolbar: '[data-journal-tools] :is(button, label.journal-button)',
+        scale: '.journal-scale-option label',
+        earlier: '.journal-earlier summary',
+      };
+      const found = await page.evaluate((selectors) => {
+        const result = {};
+        for (const [name, selector] of Object.entries(selectors)) {
+          result[name] = [...document.querySelectorAll(selector)]
+            .filter((el) => el.getClientRects().length > 0)
+            .map((el) => ({ text: el.textContent.trim(), action: el.dataset.action || el.htmlFor || '', height: el.getBoundingClientRect().height }));
+        }
+        return result;
+      }, groups);
+      const actions = found.toolbar.map((b) => b.action);
+      for (const action of ['new', 'export-md', 'export-json', 'cb-journal-import']) {
+        assert.ok(actions.includes(action), `no visible toolbar button "${action}" among ${JSON.stringify(actions)}`);
+      }
+      assert.equal(found.scale.length, 11, `the calm scale shows ${found.scale.length} labels, not 0 to 10`);
+      assert.equal(found.earlier.length, 1, `${found.earlier.length} "earlier answers" summaries are shown, not 1`);
+      const small = Object.values(found)
+        .flat()
+        .filter((b) => b.height < 44);
       assert.deepEqual(small, []);
     },
     { viewport: { width: 320, height: 640 } },

@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 
 import {
+  PATIENT_SITE,
   REPO_ROOT,
   closeBuiltSite,
   formatAxeViolations,
@@ -22,7 +23,7 @@ import {
 import { JOURNALS, downloadFrom, importBackup, openJournal, waitForStored, writeAnswer } from './journal-helpers.mjs';
 import { openLocked, rawRecords, setLock, storageContains, typePassphrase } from './lock-helpers.mjs';
 
-const SITE_ROOT = process.env.CAREBOOK_TEST_SITE ? path.resolve(process.env.CAREBOOK_TEST_SITE) : REPO_ROOT;
+const SITE_ROOT = process.env.CAREBOOK_TEST_SITE ? path.resolve(process.env.CAREBOOK_TEST_SITE) : PATIENT_SITE;
 const JS_DIR = path.join(REPO_ROOT, 'themes', 'default', 'static', 'js');
 
 const PASSPHRASE = 'correct horse battery staple';

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  REPO_ROOT,
+  PATIENT_SITE,
   closeBuiltSite,
   openBuiltSite,
   withPage,
@@ -37,7 +37,7 @@ let server;
 let browser;
 let basePath = '/';
 
-before(async () => ({ site, server, browser, basePath } = await openBuiltSite(REPO_ROOT)));
+before(async () => ({ site, server, browser, basePath } = await openBuiltSite(PATIENT_SITE)));
 
 after(() => closeBuiltSite({ site, server, browser }));
 

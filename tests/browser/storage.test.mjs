@@ -15,6 +15,7 @@ import { chromium } from 'playwright-core';
 import {
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
+  PATIENT_SITE,
   REPO_ROOT,
   closeBuiltSite,
   openBuiltSite,
@@ -23,7 +24,7 @@ import {
 import { JOURNALS, downloadFrom, openJournal, readJournal, writeAnswer } from './journal-helpers.mjs';
 import { rawRecords, seedRecords } from './lock-helpers.mjs';
 
-const SITE_ROOT = process.env.CAREBOOK_TEST_SITE ? path.resolve(process.env.CAREBOOK_TEST_SITE) : REPO_ROOT;
+const SITE_ROOT = process.env.CAREBOOK_TEST_SITE ? path.resolve(process.env.CAREBOOK_TEST_SITE) : PATIENT_SITE;
 const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
 const STORAGE_JS = readFileSync(path.join(REPO_ROOT, 'themes', 'default', 'static', 'js', 'storage.js'), 'utf8');
 const SCHEMA_VERSION = Number(STORAGE_JS.match(/export const SCHEMA_VERSION = (\d+);/)?.[1]);
