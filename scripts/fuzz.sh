@@ -6,6 +6,12 @@
 #   bash scripts/fuzz.sh            # every target, 600 seconds each
 #   bash scripts/fuzz.sh 60         # every target, 60 seconds each
 #   bash scripts/fuzz.sh 300 markdown prompts
+#   FUZZ_RUNS=1100000 bash scripts/fuzz.sh 0 site   # 1.1M executions, no time limit
+#
+# FUZZ_RUNS=N stops each target after N executions (libFuzzer's -runs);
+# SECONDS=0 means no time limit, and with both the first limit reached ends
+# the run. One job, one worker: the targets run one after another, each on
+# one core. libFuzzer's whole output is in fuzz/work/<target>.log.
 #
 # New interesting inputs go to fuzz/work/<target>/ (git-ignored), so the
 # committed seeds in fuzz/corpus/<target>/ stay small. A crash is written to
@@ -15,6 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 
 seconds="${1:-600}"
+runs="${FUZZ_RUNS:--1}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
@@ -24,11 +31,15 @@ fi
 status=0
 for target in "${targets[@]}"; do
     mkdir -p "work/$target"
-    echo "== $target: $seconds s"
+    if [ "$runs" = -1 ]; then
+        echo "== $target: $seconds s"
+    else
+        echo "== $target: $runs executions, $seconds s (0 = no time limit)"
+    fi
     # -max_len: carebook's pages are small; 64 KiB still covers long pages.
     # -rss_limit_mb / -timeout: an input that needs more is a bug to fix.
     if ! cargo +nightly fuzz run "$target" "work/$target" "corpus/$target" -- \
-        -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+        -max_total_time="$seconds" -runs="$runs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 2>&1 | tee "work/$target.log" | grep -E '^(stat::number_of_executed_units|==|SUMMARY|artifact_prefix|Test unit written)'; then
         :
     fi

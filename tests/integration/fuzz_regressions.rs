@@ -1,7 +1,9 @@
 //! Inputs that once crashed a fuzz target (`fuzz/`, scripts/fuzz.sh), replayed
 //! through the same entry points (src/fuzzing.rs) on every `cargo test`.
 //! Each file in `tests/fuzz_regressions/<target>/` is one input; the test
-//! fails if any of them panics again.
+//! fails if any of them panics again, and if a target's folder replays no
+//! input at all (every target has a few seeds from its corpus, so a missing
+//! or emptied folder is noticed).
 
 use std::path::Path;
 
@@ -9,23 +11,32 @@ use std::path::Path;
 fn crashing_fuzz_inputs_no_longer_panic() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
     let mut failures = Vec::new();
-    let mut replayed = 0;
+    let mut replayed = Vec::new();
     for (target, run) in carebook::fuzzing::TARGETS {
-        let Ok(entries) = std::fs::read_dir(root.join(target)) else { continue };
-        let mut paths: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
+        let mut count = 0;
+        let mut paths: Vec<_> = match std::fs::read_dir(root.join(target)) {
+            Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
+            Err(_) => Vec::new(),
+        };
         paths.sort();
         for path in paths {
             let bytes = std::fs::read(&path).unwrap();
             // libFuzzer hands the targets bytes; they skip what is not UTF-8.
             let Ok(text) = std::str::from_utf8(&bytes) else { continue };
-            replayed += 1;
+            count += 1;
             if std::panic::catch_unwind(|| run(text)).is_err() {
                 failures.push(path.display().to_string());
             }
         }
+        replayed.push((*target, count));
     }
     assert!(failures.is_empty(), "these fuzz inputs panic again: {failures:#?}");
-    eprintln!("replayed {replayed} fuzz regression input(s)");
+    let empty: Vec<_> = replayed.iter().filter(|(_, count)| *count == 0).map(|(t, _)| *t).collect();
+    assert!(
+        empty.is_empty(),
+        "no UTF-8 input replayed for {empty:?}: tests/fuzz_regressions/<target>/ needs at least one"
+    );
+    eprintln!("replayed fuzz regression inputs: {replayed:?}");
 }
 
 #[test]
