@@ -100,6 +100,9 @@ fn site_base() -> Option<&'static SiteBase> {
         let config = parse_config(root, toml, &ConfigOverrides::default()).ok()?;
         let mut sources = crate::source::discover::discover(&config).ok()?;
         sources.diagnostics.clear();
+        // The site has one language: the theme's words in the others would
+        // be parsed on every input for nothing (most of an execution's time).
+        sources.texts.retain(|text| text.language == config.language);
         let tera = crate::render::pages::load_templates(sources.templates.values()).ok()?;
         Some(SiteBase { config, sources: std::sync::Mutex::new(sources), tera })
     })
