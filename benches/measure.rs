@@ -23,13 +23,28 @@ pub fn run_build(
     root: &Path,
     output: &Path,
 ) -> Result<(RunResult, String), String> {
+    run_carebook(
+        carebook,
+        &[
+            "build".as_ref(),
+            "--root".as_ref(),
+            root.as_os_str(),
+            "--output".as_ref(),
+            output.as_os_str(),
+        ],
+    )
+}
+
+/// Runs `carebook ARGS` as a child process and measures it from outside.
+/// Exit 0 is success; for `check`, so is 1 (problems found) when it printed
+/// its report.
+pub fn run_carebook(
+    carebook: &str,
+    args: &[&std::ffi::OsStr],
+) -> Result<(RunResult, String), String> {
     let started = Instant::now();
     let mut child = Command::new(carebook)
-        .arg("build")
-        .arg("--root")
-        .arg(root)
-        .arg("--output")
-        .arg(output)
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -44,7 +59,8 @@ pub fn run_build(
     let (status, usage) = wait_with_usage(child.id())?;
     let wall = started.elapsed();
     if status != 0 {
-        return Err(format!("carebook build failed ({status}):\n{stderr}"));
+        let command: Vec<_> = args.iter().map(|a| a.to_string_lossy()).collect();
+        return Err(format!("carebook {} failed ({status}):\n{stderr}", command.join(" ")));
     }
     let cpu = timeval(usage.ru_utime) + timeval(usage.ru_stime);
     // ru_maxrss is in KiB on Linux (bytes on macOS).
