@@ -6,13 +6,20 @@
 //! source::discover::discover   Config                     -> Sources     (reads the disk)
 //! content::build               Sources                    -> Content     (the site model, checked)
 //! render::prepare              Content                    -> Prepared    (the gate: any error stops here)
-//! render::render               Prepared                   -> Rendered    (every file, in memory)
-//! output::finish               Rendered files             -> minified, with the service worker
-//! output::write::write_output  OutputSet                  -> public/     (writes the disk)
+//! render::render               Prepared                   -> each file, as it is rendered, to:
+//! output::Publisher            a file                     -> minified and hashed, to:
+//! output::write::SpareTree     a file                     -> the spare tree (writes the disk)
+//! Publisher::finish            the files' hashes          -> the service worker
+//! SpareTree::swap_in           the spare tree             -> public/
 //! ```
 //!
-//! The stages between the two that touch the disk are pure
-//! ([`render_output`]); `serve` and `check` reuse them for a preview
+//! Files stream from render to disk (issue #13): a page is written as soon
+//! as it is rendered and only its size and hash are kept, so memory does
+//! not grow with the site's HTML. The spare tree is only swapped in once
+//! every file is written, so the output folder is never half built. The
+//! stages between the two that touch the disk are pure: handed memory
+//! instead ([`render_output`]), they make the same files, and `serve` and
+//! `check` reuse them for a preview
 //! ([`Purpose::Preview`]): no minifying, no service worker, search indexes
 //! built when fetched, and (in `serve`) the Markdown and template output of
 //! the last preview reused for unchanged inputs (`content::memo`,
@@ -28,11 +35,13 @@ use crate::content::Reuse;
 use crate::content::memo::DocumentMemo;
 use crate::diagnostic::Diagnostic;
 use crate::error::BuildError;
-use crate::output::write::write_output;
-use crate::render::OutputSet;
+use crate::output::Publisher;
+use crate::output::offline::OutputEntry;
+use crate::output::write::{SpareTree, WriteCounts};
 use crate::render::memo::RenderMemo;
 use crate::render::pages::{load_templates, template_names};
 use crate::render::search::{DeferredIndex, INDEX_FILE, is_search_file};
+use crate::render::{Collect, FileSink, OutputSet, Rendered};
 pub use crate::source::config::Purpose;
 use crate::source::config::{Config, ConfigOverrides, load_config};
 use crate::source::discover::{Sources, discover};
@@ -86,6 +95,9 @@ pub struct BuildReport {
     pub search_list_bytes: usize,
     pub search_part_bytes: usize,
     pub html_bytes: usize,
+    /// Files written because they changed, and files of the build before
+    /// deleted: the rest of the output folder was already right.
+    pub written: WriteCounts,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -97,32 +109,45 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     let config = load_config(&options.root, &overrides)?;
     let sources = discover(&config)?;
-    let built = render_output(&config, sources)?;
     let output_dir = options.output.clone().unwrap_or_else(|| config.default_output_dir());
-    write_output(&built.files, &output_dir, &config.root)?;
-    let bytes_of = |suffix: &str| -> usize {
-        built.files.iter().filter(|(path, _)| path.ends_with(suffix)).map(|(_, b)| b.len()).sum()
+    let tree = SpareTree::open(&output_dir, &config.root)?;
+    let templates = load_templates(sources.templates.values())?;
+    let (published, rendered) = publish(&config, &sources, &templates, &tree)?;
+    let written = tree.swap_in()?;
+    let bytes_of = |keep: &dyn Fn(&str) -> bool| -> Vec<usize> {
+        published.iter().filter(|e| keep(&e.path)).map(|e| e.len as usize).collect()
     };
+    let sum = |keep: &dyn Fn(&str) -> bool| bytes_of(keep).into_iter().sum();
+    let max = |keep: &dyn Fn(&str) -> bool| bytes_of(keep).into_iter().max().unwrap_or(0);
     Ok(BuildReport {
         output_dir,
-        page_count: built.page_count,
-        file_count: built.files.len(),
-        search_index_bytes: built
-            .files
-            .iter()
-            .filter(|(p, _)| is_search_file(p))
-            .map(|(_, b)| b.len())
-            .sum(),
-        search_list_bytes: largest(&built.files, |p| p.ends_with(INDEX_FILE)),
-        search_part_bytes: largest(&built.files, |p| is_search_file(p) && !p.ends_with(INDEX_FILE)),
-        html_bytes: bytes_of(".html"),
-        warnings: built.warnings,
+        page_count: rendered.page_count,
+        file_count: published.len(),
+        search_index_bytes: sum(&is_search_file),
+        search_list_bytes: max(&|p| p.ends_with(INDEX_FILE)),
+        search_part_bytes: max(&|p| is_search_file(p) && !p.ends_with(INDEX_FILE)),
+        html_bytes: sum(&|p| p.ends_with(".html")),
+        written,
+        warnings: rendered.warnings,
     })
 }
 
-/// The size of the largest file whose path `keep` accepts.
-fn largest(files: &OutputSet, keep: impl Fn(&str) -> bool) -> usize {
-    files.iter().filter(|(p, _)| keep(p)).map(|(_, b)| b.len()).max().unwrap_or(0)
+/// Runs the pure stages for a published site, each file minified and
+/// handed to `store` as it is made: every file published, by path, and
+/// what rendering left.
+fn publish(
+    config: &Config,
+    sources: &Sources,
+    tera: &Tera,
+    store: &dyn FileSink,
+) -> Result<(Vec<OutputEntry>, Rendered), BuildError> {
+    let content = content::build(config, sources, &template_names(tera), Reuse::default());
+    let prepared = render::prepare(config, sources, tera, content, Purpose::Publish)?;
+    let publisher = Publisher::new(store);
+    let rendered =
+        render::render(config, sources, tera, prepared, Purpose::Publish, None, &publisher)?;
+    let published = publisher.finish(config, tera, &rendered.not_precached)?;
+    Ok((published, rendered))
 }
 
 /// Runs the pure stages: from read files to the finished, minified output.
@@ -133,8 +158,9 @@ pub fn render_output(config: &Config, sources: Sources) -> Result<SiteBuild, Bui
 
 /// [`render_output`] for publishing or for a preview, with templates
 /// already compiled from `sources.templates` (`serve` keeps them between
-/// rebuilds when no template changed). A preview reuses each document and
-/// page whose fingerprint is unchanged since `memo`, the last preview.
+/// rebuilds when no template changed), every file in memory. A preview
+/// reuses each document and page whose fingerprint is unchanged since
+/// `memo`, the last preview.
 pub fn render_output_with(
     config: &Config,
     sources: &Sources,
@@ -142,13 +168,21 @@ pub fn render_output_with(
     purpose: Purpose,
     memo: Option<&RenderMemo>,
 ) -> Result<SiteBuild, BuildError> {
-    let reuse = Reuse { last: memo.map(|m| &m.documents), keep: purpose == Purpose::Preview };
-    let content = content::build(config, sources, &template_names(tera), reuse);
-    let prepared = render::prepare(config, sources, tera, content, purpose)?;
-    let mut rendered = render::render(config, sources, tera, prepared, purpose, memo)?;
-    output::finish(&mut rendered.files, config, tera, &rendered.not_precached, purpose)?;
+    let files = Collect::default();
+    let rendered = if purpose == Purpose::Publish {
+        publish(config, sources, tera, &files)?.1
+    } else {
+        let reuse = Reuse { last: memo.map(|m| &m.documents), keep: purpose == Purpose::Preview };
+        let content = content::build(config, sources, &template_names(tera), reuse);
+        let prepared = render::prepare(config, sources, tera, content, purpose)?;
+        render::render(config, sources, tera, prepared, purpose, memo, &files)?
+    };
+    let mut files = files.into_files();
+    if purpose != Purpose::Publish {
+        output::finish_preview(&mut files, config);
+    }
     Ok(SiteBuild {
-        files: rendered.files,
+        files,
         warnings: rendered.warnings,
         page_count: rendered.page_count,
         preview: PreviewParts {

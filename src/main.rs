@@ -163,6 +163,13 @@ fn run_build(options: &BuildOptions, verbose: bool) -> Result<(), BuildError> {
             n => format!(", with {}", carebook::diagnostic::count(n, "warning")),
         }
     );
+    let written = report.written;
+    eprintln!(
+        "Wrote {}, removed {}, {} already up to date",
+        carebook::diagnostic::count(written.written, "new or changed file"),
+        written.removed,
+        written.files - written.written,
+    );
     if report.html_bytes > 0 {
         eprintln!(
             "Search index: {:.1} KiB, {:.1} % of the pages' HTML ({:.1} KiB); a search fetches its list ({:.1} KiB) and parts of at most {:.1} KiB",

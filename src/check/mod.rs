@@ -34,6 +34,7 @@ use crate::content::frontmatter::ParsedDoc;
 use crate::content::translations::LanguageDocs;
 use crate::diagnostic::{Diagnostic, sort_diagnostics};
 use crate::error::BuildError;
+use crate::render::Discard;
 use crate::render::pages::{load_templates, template_names};
 use crate::source::config::Purpose;
 use crate::source::config::{Config, ConfigOverrides, load_config};
@@ -108,7 +109,7 @@ fn build_stages(
     let docs = std::mem::take(&mut content.docs);
     let rendered =
         render::prepare(config, sources, &tera, content, Purpose::Check).and_then(|prepared| {
-            render::render(config, sources, &tera, prepared, Purpose::Check, None)
+            render::render(config, sources, &tera, prepared, Purpose::Check, None, &Discard)
         });
     match rendered {
         Ok(rendered) => Ok((rendered.warnings, docs)),

@@ -1,11 +1,7 @@
-//! `output::minify`: minifies the HTML of an [`OutputSet`] in place.
+//! `output::minify`: minifies each HTML page as it is published.
 //!
 //! JavaScript stays as written (readable, and the Content-Security-Policy
 //! forbids inline scripts anyway); CSS inside HTML is minified.
-
-use rayon::prelude::*;
-
-use crate::render::OutputSet;
 
 /// Pages larger than this are published as rendered, not minified.
 ///
@@ -15,20 +11,19 @@ use crate::render::OutputSet;
 /// Guidance pages are a few KiB to a few tens of KiB, far below this.
 pub const MINIFY_LIMIT: usize = 256 * 1024;
 
-/// Minifies every `.html` file up to [`MINIFY_LIMIT`] bytes.
-pub fn minify_output(files: &mut OutputSet) {
+/// The bytes to publish at `path`: minified if it is an `.html` file of
+/// at most [`MINIFY_LIMIT`] bytes, as rendered otherwise.
+pub fn minify_file(path: &str, bytes: Vec<u8>) -> Vec<u8> {
+    if !path.ends_with(".html") || bytes.len() > MINIFY_LIMIT {
+        return bytes;
+    }
     let cfg = minify_html::Cfg {
         minify_css: true,
         minify_js: false,
         keep_html_and_head_opening_tags: true,
         ..minify_html::Cfg::new()
     };
-    files
-        .par_iter_mut()
-        .filter(|(path, bytes)| path.ends_with(".html") && bytes.len() <= MINIFY_LIMIT)
-        .for_each(|(_, bytes)| {
-            *bytes = minify_html::minify(bytes, &cfg);
-        });
+    minify_html::minify(&bytes, &cfg)
 }
 
 #[cfg(test)]
@@ -37,24 +32,15 @@ mod tests {
 
     #[test]
     fn html_is_minified_and_other_files_are_not() {
-        let mut files = OutputSet::new();
-        files.insert(
-            "index.html".into(),
-            b"<!doctype html>\n<html>  <p>  Hi  </p>\n</html>".to_vec(),
-        );
-        files.insert("app.js".into(), b"let  a = 1;\n".to_vec());
-        minify_output(&mut files);
-        let html = String::from_utf8(files["index.html"].clone()).unwrap();
+        let page = b"<!doctype html>\n<html>  <p>  Hi  </p>\n</html>".to_vec();
+        let html = String::from_utf8(minify_file("index.html", page)).unwrap();
         assert!(html.len() < 40 && html.contains("Hi"), "{html}");
-        assert_eq!(files["app.js"], b"let  a = 1;\n");
+        assert_eq!(minify_file("app.js", b"let  a = 1;\n".to_vec()), b"let  a = 1;\n");
     }
 
     #[test]
     fn huge_pages_are_left_as_rendered() {
-        let mut files = OutputSet::new();
         let big = format!("<html>  <p>  {}  </p></html>", "x".repeat(MINIFY_LIMIT));
-        files.insert("big.html".into(), big.clone().into_bytes());
-        minify_output(&mut files);
-        assert_eq!(files["big.html"], big.into_bytes());
+        assert_eq!(minify_file("big.html", big.clone().into_bytes()), big.into_bytes());
     }
 }

@@ -1,39 +1,67 @@
-//! Stage 4, the only other stage that touches the disk: the rendered files
-//! are minified, given the manifest and service worker, and written beside
-//! the output folder, then swapped in.
+//! Stage 4, the only other stage that touches the disk: each rendered file
+//! is minified, hashed for the service worker and handed on to where it is
+//! kept (the spare output tree, [`write`], or memory), as soon as it is
+//! rendered; then the manifest and service worker, made from the list of
+//! what was published, and the spare tree swapped in.
 
 pub(crate) mod minify;
 pub(crate) mod offline;
 pub mod write;
 
 use std::collections::BTreeSet;
+use std::sync::{Mutex, PoisonError};
 
 use tera::Tera;
 
 use crate::error::BuildError;
-use crate::output::minify::minify_output;
-use crate::output::offline::{add_manifest, add_offline_support};
-use crate::render::OutputSet;
-use crate::source::config::{Config, Purpose};
+use crate::output::minify::minify_file;
+use crate::output::offline::{OutputEntry, add_manifest, offline_files};
+use crate::render::{FileSink, OutputSet};
+use crate::source::config::Config;
 
-/// Stage 4a: a published site is minified and gets its service worker,
-/// which precaches every file but `not_precached`; a preview gets only the
-/// web app manifest.
-pub fn finish(
-    files: &mut OutputSet,
-    config: &Config,
-    tera: &Tera,
-    not_precached: &BTreeSet<String>,
-    purpose: Purpose,
-) -> Result<(), BuildError> {
-    match purpose {
-        Purpose::Publish => {
-            minify_output(files);
-            add_offline_support(files, config, tera, not_precached)
-        }
-        Purpose::Preview | Purpose::Check => {
-            add_manifest(files, config);
-            Ok(())
-        }
+/// Stage 4a for a published site, as a [`FileSink`] for the render stage:
+/// minifies each file and remembers its size and hash (all the service
+/// worker needs of it), then hands the bytes to `store`.
+pub struct Publisher<'a> {
+    store: &'a dyn FileSink,
+    published: Mutex<Vec<OutputEntry>>,
+}
+
+impl<'a> Publisher<'a> {
+    pub fn new(store: &'a dyn FileSink) -> Self {
+        Publisher { store, published: Mutex::new(Vec::new()) }
     }
+
+    /// Adds the manifest and the service worker, which precaches every
+    /// file but `not_precached`; returns every file published, by path.
+    pub fn finish(
+        self,
+        config: &Config,
+        tera: &Tera,
+        not_precached: &BTreeSet<String>,
+    ) -> Result<Vec<OutputEntry>, BuildError> {
+        let mut published = self.published.into_inner().unwrap_or_else(PoisonError::into_inner);
+        for (path, bytes) in offline_files(&published, config, tera, not_precached)? {
+            published.push(OutputEntry::of(path.clone(), &bytes));
+            self.store.put(path, bytes)?;
+        }
+        published.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        Ok(published)
+    }
+}
+
+impl FileSink for Publisher<'_> {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), BuildError> {
+        let bytes = minify_file(&path, bytes);
+        let entry = OutputEntry::of(path.clone(), &bytes);
+        self.store.put(path, bytes)?;
+        self.published.lock().unwrap_or_else(PoisonError::into_inner).push(entry);
+        Ok(())
+    }
+}
+
+/// Stage 4a for a preview: the web app manifest (pages link to it); no
+/// minifying and no service worker.
+pub fn finish_preview(files: &mut OutputSet, config: &Config) {
+    add_manifest(files, config);
 }

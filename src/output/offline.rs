@@ -7,7 +7,6 @@
 //! new worker activates. Journal and checklist data live in IndexedDB, which
 //! the worker never touches.
 
-use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::Tera;
@@ -62,18 +61,41 @@ const ICONS: &[(&str, &str, &str)] = &[
 /// The theme's default brand colour, for the manifest when site.toml has none.
 const DEFAULT_THEME_COLOR: &str = "#1d5c7a";
 
-/// Writes the manifest, then the service worker if the theme has one.
-pub fn add_offline_support(
-    files: &mut OutputSet,
+/// A published file, as the service worker's precache list needs it:
+/// the bytes themselves are on disk by then (issue #13).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputEntry {
+    /// Output path (`prepare/gather/index.html`).
+    pub path: String,
+    pub len: u64,
+    /// A short hash of the bytes.
+    pub revision: String,
+}
+
+impl OutputEntry {
+    pub fn of(path: String, bytes: &[u8]) -> Self {
+        OutputEntry { path, len: bytes.len() as u64, revision: short_hash(bytes) }
+    }
+}
+
+/// The manifest, then the service worker if the theme has one, made from
+/// every other file published (`entries`, in any order).
+pub fn offline_files(
+    entries: &[OutputEntry],
     config: &Config,
     tera: &Tera,
     not_precached: &std::collections::BTreeSet<String>,
-) -> Result<(), BuildError> {
-    add_manifest(files, config);
+) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    let published: std::collections::HashSet<&str> =
+        entries.iter().map(|e| e.path.as_str()).collect();
+    let manifest = render_manifest(|path| published.contains(path), config).into_bytes();
     if !tera.get_template_names().any(|name| name == SERVICE_WORKER) {
-        return Ok(());
+        return Ok(vec![(MANIFEST.to_string(), manifest)]);
     }
-    let mut precache = precache_list(files, &config.base_path);
+    let mut all = entries.to_vec();
+    all.push(OutputEntry::of(MANIFEST.to_string(), &manifest));
+    all.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    let mut precache = precache_list(&all, &config.base_path);
     // Resized images wider than a phone needs are fetched when shown.
     precache.retain(|entry| {
         let path = entry.url.strip_prefix(config.base_path.as_str()).unwrap_or(&entry.url);
@@ -93,8 +115,7 @@ pub fn add_offline_support(
             page: SERVICE_WORKER.into(),
             source,
         })?;
-    files.insert(SERVICE_WORKER.to_string(), worker.into_bytes());
-    Ok(())
+    Ok(vec![(MANIFEST.to_string(), manifest), (SERVICE_WORKER.to_string(), worker.into_bytes())])
 }
 
 /// Each language's offline page and the addresses it answers for, longest
@@ -114,11 +135,11 @@ fn offline_pages_json(config: &Config) -> String {
 
 /// Writes `manifest.webmanifest` (pages link to it, in `serve` too).
 pub fn add_manifest(files: &mut OutputSet, config: &Config) {
-    let manifest = render_manifest(files, config);
+    let manifest = render_manifest(|path| files.contains_key(path), config);
     files.insert(MANIFEST.to_string(), manifest.into_bytes());
 }
 
-fn render_manifest(files: &OutputSet, config: &Config) -> String {
+fn render_manifest(published: impl Fn(&str) -> bool, config: &Config) -> String {
     let short_name = if !config.clinic.name.is_empty() && config.clinic.name.chars().count() <= 20 {
         &config.clinic.name
     } else {
@@ -136,7 +157,7 @@ fn render_manifest(files: &OutputSet, config: &Config) -> String {
         theme_color: config.clinic.colors.primary.as_deref().unwrap_or(DEFAULT_THEME_COLOR),
         icons: ICONS
             .iter()
-            .filter(|(path, _, _)| files.contains_key(*path))
+            .filter(|(path, _, _)| published(path))
             .map(|(path, sizes, purpose)| ManifestIcon {
                 src: format!("{}{path}", config.base_path),
                 sizes,
@@ -155,15 +176,17 @@ pub struct PrecacheEntry {
     pub revision: String,
 }
 
-/// Every page (as its pretty URL) and asset, in path order. Hashed in
-/// parallel: at 10,000 pages this is hundreds of megabytes of HTML.
-pub fn precache_list(files: &OutputSet, base_path: &str) -> Vec<PrecacheEntry> {
-    files
-        .par_iter()
-        .filter(|(path, _)| !NOT_PRECACHED.contains(&path.as_str()))
-        .map(|(path, bytes)| {
-            let url_path = path.strip_suffix("index.html").unwrap_or(path);
-            PrecacheEntry { url: format!("{base_path}{url_path}"), revision: short_hash(bytes) }
+/// Every page (as its pretty URL) and asset of `entries`, in their order.
+pub fn precache_list(entries: &[OutputEntry], base_path: &str) -> Vec<PrecacheEntry> {
+    entries
+        .iter()
+        .filter(|entry| !NOT_PRECACHED.contains(&entry.path.as_str()))
+        .map(|entry| {
+            let url_path = entry.path.strip_suffix("index.html").unwrap_or(&entry.path);
+            PrecacheEntry {
+                url: format!("{base_path}{url_path}"),
+                revision: entry.revision.clone(),
+            }
         })
         .collect()
 }
@@ -182,16 +205,16 @@ mod tests {
 
     #[test]
     fn precache_uses_pretty_urls_and_skips_crawler_files() {
-        let files: OutputSet = [
+        let files: Vec<OutputEntry> = [
+            ("404.html", "not found"),
             ("index.html", "home"),
             ("prepare/gather/index.html", "gather"),
-            ("style.abc.css", "css"),
             ("sitemap.xml", "x"),
+            ("style.abc.css", "css"),
             ("sw.js", "x"),
-            ("404.html", "not found"),
         ]
         .into_iter()
-        .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
+        .map(|(p, c)| OutputEntry::of(p.to_string(), c.as_bytes()))
         .collect();
         let urls: Vec<String> =
             precache_list(&files, "/help/").into_iter().map(|e| e.url).collect();
@@ -203,8 +226,8 @@ mod tests {
 
     #[test]
     fn revisions_follow_content() {
-        let one: OutputSet = [("a.css".to_string(), b"1".to_vec())].into();
-        let two: OutputSet = [("a.css".to_string(), b"2".to_vec())].into();
+        let one = [OutputEntry::of("a.css".to_string(), b"1")];
+        let two = [OutputEntry::of("a.css".to_string(), b"2")];
         assert_ne!(precache_list(&one, "/")[0].revision, precache_list(&two, "/")[0].revision);
     }
 }

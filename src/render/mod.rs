@@ -1,7 +1,9 @@
-//! Stage 3: the site model and the templates become an
-//! [`OutputSet`], every file of the site in
-//! memory: pages, worksheets, search indexes, sitemap, robots.txt, the
-//! security headers, assets and images.
+//! Stage 3: the site model and the templates become every file of the
+//! site: pages, worksheets, search indexes, sitemap, robots.txt, the
+//! security headers, assets and images. Each file is handed to a
+//! [`FileSink`] as soon as it is rendered (issue #13): a published build's
+//! sink minifies and writes it, so the pages of a large site are never all
+//! in memory at once; a preview's sink collects them ([`Collect`]).
 
 pub(crate) mod assets;
 pub(crate) mod contrast;
@@ -15,12 +17,50 @@ pub(crate) mod sitemap;
 pub(crate) mod worksheets;
 
 use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::sync::Mutex;
 
-/// Every file of the rendered site, in memory: output path
+use rayon::prelude::*;
+
+/// Files of the rendered site, in memory: output path
 /// (`prepare/gather/index.html`) to contents.
 pub type OutputSet = BTreeMap<String, Vec<u8>>;
 
-use std::collections::HashMap;
+/// Where the render stage hands each file it makes, from several threads
+/// at once.
+pub trait FileSink: Sync {
+    /// Takes the file at output path `path` (`prepare/gather/index.html`).
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), BuildError>;
+}
+
+/// A sink that keeps every file in memory: a preview, and tests.
+#[derive(Debug, Default)]
+pub struct Collect(Mutex<OutputSet>);
+
+impl Collect {
+    /// The files collected, by path.
+    pub fn into_files(self) -> OutputSet {
+        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl FileSink for Collect {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), BuildError> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, bytes);
+        Ok(())
+    }
+}
+
+/// A sink that keeps nothing: `check` renders every page for its problems
+/// and needs none of the files.
+#[derive(Debug, Default)]
+pub struct Discard;
+
+impl FileSink for Discard {
+    fn put(&self, _path: String, _bytes: Vec<u8>) -> Result<(), BuildError> {
+        Ok(())
+    }
+}
 
 use tera::Tera;
 
@@ -60,10 +100,10 @@ pub struct Prepared {
     pub documents: DocumentMemo,
 }
 
-/// The rendered site, in memory.
+/// What rendering the site leaves besides its files (which went to the
+/// [`FileSink`]).
 #[derive(Debug)]
 pub struct Rendered {
-    pub files: OutputSet,
     /// Sections and pages rendered.
     pub page_count: usize,
     pub warnings: Vec<Diagnostic>,
@@ -161,8 +201,8 @@ fn with_words(tera: &Tera, text: &UiText) -> Tera {
 
 /// Stage 3b: every page of every language, and the files about the whole
 /// site: search indexes (deferred in a preview), sitemap, robots.txt, the
-/// security headers, assets and images. A preview reuses from `memo` each
-/// page whose fingerprint is unchanged.
+/// security headers, assets and images, each handed to `sink`. A preview
+/// reuses from `memo` each page whose fingerprint is unchanged.
 pub fn render(
     config: &Config,
     sources: &Sources,
@@ -170,6 +210,7 @@ pub fn render(
     prepared: Prepared,
     purpose: Purpose,
     memo: Option<&RenderMemo>,
+    sink: &dyn FileSink,
 ) -> Result<Rendered, BuildError> {
     let Prepared { sites, texts, assets, images, image_files, warnings, documents } = prepared;
     let alternates = Alternates::of(&sites, config);
@@ -191,9 +232,7 @@ pub fn render(
             fingerprint_base,
             memo,
         };
-        let rendered = render_site(site, &input)?;
-        files.extend(rendered.files);
-        fingerprints.extend(rendered.fingerprints);
+        fingerprints.extend(render_site(site, &input, sink)?);
         // Each language's index beside its home page: `search-index.json`,
         // `es/search-index.json`.
         let home = config.language_base_path(&site.language);
@@ -208,11 +247,12 @@ pub fn render(
     files.extend(assets.files);
     files.extend(image_files);
     add_site_files(&mut files, &sites, &alternates, config);
+    // Written from a few threads: resized images can be most of the bytes.
+    files.into_par_iter().try_for_each(|(path, bytes)| sink.put(path, bytes))?;
     let page_count = sites.iter().map(|s| s.sections.len() + s.pages.len()).sum();
     let deferred_search =
         index_prefixes.into_iter().zip(sites).map(|(p, s)| DeferredIndex::new(p, s)).collect();
     Ok(Rendered {
-        files,
         page_count,
         warnings,
         deferred_search,

@@ -1,10 +1,11 @@
 //! `render::pages::render_site`: renders every section and page through the
-//! theme's Tera templates into an in-memory [`OutputSet`].
+//! theme's Tera templates, handing each file to a [`FileSink`].
 //!
 //! Each template gets small, serialisable context structs (`SiteContext`,
 //! `PageContext`, `SectionContext`) rather than an ad-hoc `tera::Context`,
 //! so the theme contract in docs/site-format.md is written down in one
-//! place. Pages render in parallel; the output map keeps them in path order.
+//! place. Pages render in parallel, and each goes to the sink as soon as it
+//! is made.
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -18,7 +19,7 @@ use crate::content::markdown::{CALLOUT_KINDS, Heading, callout_marker, embed_mar
 use crate::content::model::{Entry, Page, PageId, Section, SectionId, Site};
 use crate::content::translations::UiText;
 use crate::error::BuildError;
-use crate::render::OutputSet;
+use crate::render::FileSink;
 use crate::render::memo::{RenderMemo, render_fingerprint, site_fingerprint};
 use crate::render::worksheets::{
     CollectionContext, WorksheetContext, journal_collections, worksheet_context,
@@ -306,19 +307,19 @@ pub struct RenderInput<'a> {
     pub memo: Option<&'a RenderMemo>,
 }
 
-/// The pages of one language, with their fingerprints in a preview.
-#[derive(Debug, Default)]
-pub struct RenderedSite {
-    pub files: OutputSet,
-    /// Output path -> fingerprint, for the next preview's [`RenderMemo`].
-    pub fingerprints: Vec<(String, u64)>,
-}
-
 /// One rendered file: output path, bytes, fingerprint (in a preview).
 type RenderedFile = (String, Vec<u8>, Option<u64>);
 
-/// Renders the HTML of every section and page, and the 404 page.
-pub fn render_site(site: &Site, input: &RenderInput) -> Result<RenderedSite, BuildError> {
+/// Renders the HTML of every section and page, the 404 and offline pages
+/// and the My answers page, each handed to `sink` as soon as it is made:
+/// the pages in flight are the only ones in memory. Returns each page's
+/// fingerprint in a preview (output path -> fingerprint, for the next
+/// preview's [`RenderMemo`]).
+pub fn render_site(
+    site: &Site,
+    input: &RenderInput,
+    sink: &dyn FileSink,
+) -> Result<Vec<(String, u64)>, BuildError> {
     let site_value = tera::to_value(site_context(site, input)).map_err(|err| {
         BuildError::TemplateRender { name: "-".into(), page: "site".into(), source: err.into() }
     })?;
@@ -331,48 +332,40 @@ pub fn render_site(site: &Site, input: &RenderInput) -> Result<RenderedSite, Bui
         packs: print_packs(site),
         reading_order: reading_order(site),
     };
-
-    let sections: Vec<RenderedFile> = (0..site.sections.len())
+    let put = |(path, bytes, fingerprint): RenderedFile| {
+        sink.put(path.clone(), bytes)?;
+        Ok::<_, BuildError>(fingerprint.map(|fingerprint| (path, fingerprint)))
+    };
+    let fingerprints: Vec<(String, u64)> = (0..site.sections.len())
         .into_par_iter()
-        .map(|id| renderer.render_section(id))
+        .map(|id| renderer.render_section(id).and_then(put))
+        .chain(
+            site.pages
+                .par_iter()
+                .enumerate()
+                .map(|(id, page)| renderer.render_page(id, page).and_then(put)),
+        )
+        .chain(renderer.packs.par_iter().map(|pack| renderer.render_pack(pack).and_then(put)))
+        .filter_map(Result::transpose)
         .collect::<Result<_, _>>()?;
-    let pages: Vec<RenderedFile> = site
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(id, page)| renderer.render_page(id, page))
-        .collect::<Result<_, _>>()?;
-    let packs: Vec<RenderedFile> = renderer
-        .packs
-        .par_iter()
-        .map(|pack| renderer.render_pack(pack))
-        .collect::<Result<_, _>>()?;
-    let mut fingerprints = Vec::new();
-    let mut output = OutputSet::new();
-    for (path, bytes, fingerprint) in sections.into_iter().chain(pages).chain(packs) {
-        if let Some(fingerprint) = fingerprint {
-            fingerprints.push((path.clone(), fingerprint));
-        }
-        output.insert(path, bytes);
-    }
     // One 404 page, at the root, in the default language: hosts serve
     // only that one.
     if site.language == input.config.language {
         let homes = &renderer.input.alternates.homes;
         let not_found = renderer.render("404.html", "404.html", "/404.html", homes, |_| Ok(()))?;
-        output.insert("404.html".to_string(), not_found);
+        sink.put("404.html".to_string(), not_found)?;
     }
     if input.tera.get_template_names().any(|name| name == "offline.html") {
         let url = format!("{}offline/", input.config.language_base_path(&site.language));
         let versions = Alternates::with_suffix(&renderer.input.alternates.homes, "offline/");
         let offline =
             renderer.render("offline.html", "offline.html", &url, &versions, |_| Ok(()))?;
-        output.insert(renderer.output_path(&url), offline);
+        sink.put(renderer.output_path(&url), offline)?;
     }
-    if let Some(answers) = renderer.render_answers()? {
-        output.insert(answers.0, answers.1);
+    if let Some((path, bytes)) = renderer.render_answers()? {
+        sink.put(path, bytes)?;
     }
-    Ok(RenderedSite { files: output, fingerprints })
+    Ok(fingerprints)
 }
 
 struct Renderer<'a> {
