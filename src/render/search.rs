@@ -281,18 +281,23 @@ pub fn build_search_index(docs: &[SearchDoc], lang: &str, prefix: &str) -> Vec<(
 /// Every token of `docs` with its postings (module docs: doc delta, code),
 /// the tokens in UTF-16 order.
 fn collect_postings(docs: &[SearchDoc]) -> Vec<(String, Vec<u32>)> {
-    // Cutting text into tokens is the slow part: done for every page in
-    // parallel, then merged in page order (so page numbers stay ascending).
-    let tokens: Vec<Vec<Vec<(String, u32)>>> = docs.par_iter().map(doc_tokens).collect();
+    // Cutting text into tokens is the slow part: done for a batch of pages
+    // in parallel, then merged in page order (so page numbers stay
+    // ascending). Batches, not the whole site at once: every token of every
+    // page as its own string was most of a 10,000-page build's peak memory
+    // (issue #13: 194 MB while writing the pages, then 475 MB).
     let mut postings: HashMap<String, (Vec<u32>, u32)> = HashMap::new();
-    for (doc, places) in tokens.into_iter().enumerate() {
-        let doc = doc as u32;
-        for (place, tokens) in places.into_iter().enumerate() {
-            for (token, flags) in tokens {
-                let (list, last_doc) = postings.entry(token).or_insert_with(|| (Vec::new(), 0));
-                list.push(doc - *last_doc);
-                list.push((place as u32) << 2 | flags);
-                *last_doc = doc;
+    for (batch, batch_docs) in docs.chunks(TOKEN_BATCH).enumerate() {
+        let tokens: Vec<Vec<Vec<(String, u32)>>> = batch_docs.par_iter().map(doc_tokens).collect();
+        for (index, places) in tokens.into_iter().enumerate() {
+            let doc = (batch * TOKEN_BATCH + index) as u32;
+            for (place, tokens) in places.into_iter().enumerate() {
+                for (token, flags) in tokens {
+                    let (list, last_doc) = postings.entry(token).or_insert_with(|| (Vec::new(), 0));
+                    list.push(doc - *last_doc);
+                    list.push((place as u32) << 2 | flags);
+                    *last_doc = doc;
+                }
             }
         }
     }
@@ -304,6 +309,9 @@ fn collect_postings(docs: &[SearchDoc]) -> Vec<(String, Vec<u32>)> {
     sorted.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
     sorted
 }
+
+/// Pages cut into tokens at a time: enough to keep every core busy.
+const TOKEN_BATCH: usize = 256;
 
 /// A token on more than this many pages (and [`COMMON_MIN_DOCS`]) keeps one
 /// place per page: on a guide of 10,000 pages "the" had 270 KB of postings,
