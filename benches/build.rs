@@ -47,7 +47,7 @@ const REPO: &str = env!("CARGO_MANIFEST_DIR");
 /// a bench, so this is never a stale binary (a hard-coded
 /// target/release/carebook could be one, left over from an older build).
 #[path = "measure.rs"]
-mod measure;
+pub mod measure;
 use measure::RunResult;
 
 const CAREBOOK: &str = env!("CARGO_BIN_EXE_carebook");

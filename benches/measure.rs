@@ -12,9 +12,12 @@ use std::time::{Duration, Instant};
 pub struct RunResult {
     pub wall: Duration,
     /// User plus system time of the child: above `wall` when it ran in parallel.
+    #[allow(dead_code, reason = "each benchmark reads the times it prints")]
     pub cpu: Duration,
     /// The two parts of `cpu`.
+    #[allow(dead_code, reason = "each benchmark reads the times it prints")]
     pub user: Duration,
+    #[allow(dead_code, reason = "each benchmark reads the times it prints")]
     pub sys: Duration,
     pub peak_rss_kib: u64,
 }
