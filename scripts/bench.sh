@@ -17,7 +17,7 @@
 #        CAREBOOK_BENCH_RUNS=1 / CAREBOOK_BENCH_KEEP=1 (keep the sites, for profiling)
 #
 # `compare` generates the site at 1,000 and 10,000 pages (sizes as above;
-# 100,000 is opt-in: about 25 minutes) and builds it in one language (the
+# 100,000 is opt-in: one run, tens of minutes, about 4 GB in TMPDIR) and builds it in one language (the
 # example's site.toml without [languages.es]) and in two
 # (CAREBOOK_BENCH_LANGUAGES=1 or 2 for one of them). Run by run, alternating,
 # it times (a) carebook into an empty folder, (b) carebook again with nothing
@@ -31,7 +31,10 @@
 # (wait4) of each, the ratios carebook/Hugo and carebook/floor, PASS or FAIL
 # for each goal of issue #13 and a Markdown table of all. It uses no
 # hyperfine (which reports no peak memory). It reports; it never fails on a
-# goal, and CI never runs it. About 10 minutes at the defaults.
+# goal, and CI never runs it. How long it takes depends on the disk more
+# than on carebook: on a shared ext4 disk mounted with `discard`, deleting and
+# truncating files cost milliseconds each, and 1,000 pages in both languages
+# took 8 minutes; TMPDIR=/dev/shm leaves the disk out.
 #
 # The 100,000-page site needs about 1 GB of disk (and of /dev/shm) for the
 # Markdown and the output; this is a script for a person to run, never a
