@@ -364,11 +364,15 @@ fn run_round(
     results.push((Kind::CarebookEdit, edited?.0));
 
     if let Some(hugo) = hugo {
-        let args: [&OsStr; 6] = [
+        // Its cache in the case's folder, not a hugo_cache/ left in TMPDIR.
+        let cache = paths.hugo_project.join("cache");
+        let args: [&OsStr; 8] = [
             "--source".as_ref(),
             paths.hugo_project.as_os_str(),
             "--destination".as_ref(),
             paths.hugo_public.as_os_str(),
+            "--cacheDir".as_ref(),
+            cache.as_os_str(),
             "--minify".as_ref(),
             "--quiet".as_ref(),
         ];
