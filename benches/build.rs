@@ -47,7 +47,7 @@ const REPO: &str = env!("CARGO_MANIFEST_DIR");
 /// a bench, so this is never a stale binary (a hard-coded
 /// target/release/carebook could be one, left over from an older build).
 #[path = "measure.rs"]
-mod measure;
+pub mod measure;
 use measure::RunResult;
 
 const CAREBOOK: &str = env!("CARGO_BIN_EXE_carebook");
@@ -163,7 +163,7 @@ fn run(settings: &Settings) -> Result<(), String> {
 
 /// Other work on the machine (a compiler, a browser test) slows every run
 /// down and makes the numbers meaningless; say so rather than hide it.
-fn warn_if_busy(cpus: usize) {
+pub fn warn_if_busy(cpus: usize) {
     let Ok(loadavg) = std::fs::read_to_string("/proc/loadavg") else { return };
     let Some(load) = loadavg.split_whitespace().next().and_then(|l| l.parse::<f64>().ok()) else {
         return;
@@ -500,15 +500,20 @@ fn without_translations(settings: &str) -> String {
 }
 
 /// Writes the site into `root` (which must not exist) and returns the
-/// number of bytes of Markdown written.
+/// number of bytes of Markdown written; in one language when
+/// `CAREBOOK_BENCH_ONE_LANGUAGE=1`.
 pub fn generate_site(root: &Path, pages: usize) -> std::io::Result<u64> {
+    let one_language = std::env::var("CAREBOOK_BENCH_ONE_LANGUAGE").is_ok_and(|v| v == "1");
+    generate_site_in(root, pages, one_language)
+}
+
+/// [`generate_site`] with the example's second language (Spanish) kept or
+/// left out.
+pub fn generate_site_in(root: &Path, pages: usize, one_language: bool) -> std::io::Result<u64> {
     let sections = SECTIONS.min(pages).max(1);
     let content = root.join("content");
     std::fs::create_dir_all(&content)?;
-    let settings = std::fs::read_to_string(Path::new(REPO).join("site.toml"))?;
-    let one_language = std::env::var("CAREBOOK_BENCH_ONE_LANGUAGE").is_ok_and(|v| v == "1");
-    let settings = if one_language { without_translations(&settings) } else { settings };
-    std::fs::write(root.join("site.toml"), settings)?;
+    write_settings(root, one_language)?;
     copy_folder(&Path::new(REPO).join("static"), &root.join("static"))?;
 
     let mut bytes = write_file(&content.join("_index.md"), &home_markdown(sections))?;
@@ -523,6 +528,14 @@ pub fn generate_site(root: &Path, pages: usize) -> std::io::Result<u64> {
         bytes += write_file(&path, &page_markdown(page, pages, sections))?;
     }
     Ok(bytes)
+}
+
+/// Writes the site's `site.toml`: the repository's, with or without its
+/// second language.
+pub fn write_settings(root: &Path, one_language: bool) -> std::io::Result<()> {
+    let settings = std::fs::read_to_string(Path::new(REPO).join("site.toml"))?;
+    let settings = if one_language { without_translations(&settings) } else { settings };
+    std::fs::write(root.join("site.toml"), settings)
 }
 
 fn write_file(path: &Path, text: &str) -> std::io::Result<u64> {

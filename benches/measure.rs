@@ -1,6 +1,6 @@
 //! Shared by the benchmarks (`#[path = "measure.rs"] mod measure;`): one
-//! `carebook build` as a child process, measured from outside (wall time,
-//! CPU time and the child's own peak memory, from `wait4`).
+//! `carebook build` (or any program) as a child process, measured from
+//! outside (wall time, CPU time and the child's own peak memory, from `wait4`).
 
 use std::io::Read as _;
 use std::path::Path;
@@ -12,7 +12,13 @@ use std::time::{Duration, Instant};
 pub struct RunResult {
     pub wall: Duration,
     /// User plus system time of the child: above `wall` when it ran in parallel.
+    #[allow(dead_code, reason = "each benchmark reads the times it prints")]
     pub cpu: Duration,
+    /// The two parts of `cpu`.
+    #[allow(dead_code, reason = "each benchmark reads the times it prints")]
+    pub user: Duration,
+    #[allow(dead_code, reason = "each benchmark reads the times it prints")]
+    pub sys: Duration,
     pub peak_rss_kib: u64,
 }
 
@@ -42,14 +48,24 @@ pub fn run_carebook(
     carebook: &str,
     args: &[&std::ffi::OsStr],
 ) -> Result<(RunResult, String), String> {
+    run_program("carebook", carebook, args)
+}
+
+/// Runs `PROGRAM ARGS` as a child process and measures it from outside;
+/// exit 0 is success. `name` is what an error message calls it.
+pub fn run_program(
+    name: &str,
+    program: &str,
+    args: &[&std::ffi::OsStr],
+) -> Result<(RunResult, String), String> {
     let started = Instant::now();
-    let mut child = Command::new(carebook)
+    let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|err| format!("cannot start {carebook}: {err}"))?;
+        .map_err(|err| format!("cannot start {program}: {err}"))?;
     // Read stderr to its end before waiting, so a chatty failing build cannot
     // block on a full pipe.
     let mut stderr = String::new();
@@ -60,12 +76,14 @@ pub fn run_carebook(
     let wall = started.elapsed();
     if status != 0 {
         let command: Vec<_> = args.iter().map(|a| a.to_string_lossy()).collect();
-        return Err(format!("carebook {} failed ({status}):\n{stderr}", command.join(" ")));
+        return Err(format!("{name} {} failed ({status}):\n{stderr}", command.join(" ")));
     }
-    let cpu = timeval(usage.ru_utime) + timeval(usage.ru_stime);
+    let user = timeval(usage.ru_utime);
+    let sys = timeval(usage.ru_stime);
+    let cpu = user + sys;
     // ru_maxrss is in KiB on Linux (bytes on macOS).
     let peak_rss_kib = u64::try_from(usage.ru_maxrss).unwrap_or(0);
-    Ok((RunResult { wall, cpu, peak_rss_kib }, stderr))
+    Ok((RunResult { wall, cpu, user, sys, peak_rss_kib }, stderr))
 }
 
 /// Reaps the child `pid` and returns its wait status and resource usage.
