@@ -146,7 +146,9 @@ pub fn render_output_with(
     let content = content::build(config, sources, &template_names(tera), reuse);
     let prepared = render::prepare(config, sources, tera, content, purpose)?;
     let mut rendered = render::render(config, sources, tera, prepared, purpose, memo)?;
-    output::finish(&mut rendered.files, config, tera, &rendered.not_precached, purpose)?;
+    let precached =
+        output::Precached { always: &rendered.always_precached, never: &rendered.not_precached };
+    output::finish(&mut rendered.files, config, tera, precached, purpose)?;
     Ok(SiteBuild {
         files: rendered.files,
         warnings: rendered.warnings,
