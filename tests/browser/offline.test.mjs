@@ -720,6 +720,10 @@ for (const engineName of ['chromium', 'firefox', 'webkit']) {
       for (const [urlPath, expected] of [['/intention/set/', 'Set your intention'], ['/prepare/gather/', 'Gather your things'], ['/prepare/room/', OFFLINE_H1]]) {
         await tab.goto(url(urlPath));
         assert.equal(await until(h1, undefined, `the <h1> of ${urlPath}`), expected, `${engineName}: ${urlPath} offline`);
+        if (urlPath === '/intention/set/') {
+          // Its scripts came from the device too; leaving while lock.js loads would reject its import.
+          await until(() => !!document.querySelector('form[data-journal].is-ready') && !!document.querySelector('[data-journal-tools]')?.dataset.lock, undefined, 'the journal to load offline');
+        }
       }
       const listed = await until(
         () => {
