@@ -171,7 +171,8 @@ pub struct PrecachePlan {
 }
 
 /// The budgeted files of one top-level section (`/prepare/`), or of a
-/// language's home for the pages and files outside any section.
+/// language's home for the pages and files outside any section; sections
+/// with pages come first, in URL order, then folders of files only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SectionFiles {
     /// The section's URL: the files' URLs start with it.
@@ -292,6 +293,10 @@ fn group_by_section(
     for section in &mut sections {
         section.files.sort();
     }
+    // Groups of files only (the search parts, a folder of downloads) after
+    // the sections with pages: a page is worth more offline than a part of
+    // an index, and a patient at the home page has no section yet.
+    sections.sort_by_key(|section| !section.files.iter().any(|(url, _)| url.ends_with('/')));
     sections
 }
 
@@ -306,7 +311,13 @@ pub fn choose_within_budget<'a>(plan: &'a PrecachePlan, client_url: &str) -> Vec
         .iter()
         .filter(|s| client_url.starts_with(&s.scope))
         .max_by_key(|s| s.scope.len());
-    let home = current.map(|s| s.home.as_str());
+    // The language of the page: the longest home it is under.
+    let home = plan
+        .sections
+        .iter()
+        .map(|s| s.home.as_str())
+        .filter(|home| client_url.starts_with(home))
+        .max_by_key(|home| home.len());
     let rank = |s: &SectionFiles| {
         if Some(s) == current {
             0
@@ -556,6 +567,28 @@ mod tests {
         assert_eq!(
             choose_within_budget(&plan, "/help/"),
             ["/help/about/", "/help/search-index/p0.abc.json", "/help/after/"]
+        );
+    }
+
+    #[test]
+    fn search_parts_come_after_the_pages_of_every_section() {
+        // "search-index" sorts before "tasks" and "visit".
+        let files: &[(&str, u64)] = &[
+            ("index.html", 10),
+            ("tasks/index.html", 20),
+            ("tasks/a/index.html", 20),
+            ("visit/index.html", 20),
+            ("visit/a/index.html", 20),
+            ("search-index/p0.abc.json", 30),
+            ("search-index/p1.abc.json", 30),
+        ];
+        let plan = plan(files, "[offline]\nprecache_budget = 100\n", &[], &[]);
+        let scopes: Vec<&str> = plan.sections.iter().map(|s| s.scope.as_str()).collect();
+        assert_eq!(scopes, ["/help/tasks/", "/help/visit/", "/help/search-index/"]);
+        // At the home page (no section): pages first, then what still fits.
+        assert_eq!(
+            choose_within_budget(&plan, "/help/"),
+            ["/help/tasks/", "/help/tasks/a/", "/help/visit/", "/help/visit/a/"]
         );
     }
 

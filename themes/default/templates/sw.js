@@ -143,7 +143,8 @@ async function precache() {
  * one that registered the worker among them: visited, so kept whatever the
  * budget), then, within BUDGET bytes, the files of their sections, of the
  * other sections of their language, then of the rest, in the build's
- * order. A patient who opens the guide at "Aftercare" from the clinic's
+ * order (sections with pages first, then folders of files such as the
+ * search parts). A patient who opens the guide at "Aftercare" from the clinic's
  * link finds the rest of "Aftercare" offline first.
  */
 async function chosenForThisPatient() {
@@ -151,11 +152,16 @@ async function chosenForThisPatient() {
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   const open = windows.map((client) => pageAddress(new URL(client.url)).href).filter((url) => BUILD_URLS.has(url));
   const current = new Set();
+  const homes = new Set();
+  const longest = (urls) => urls.sort((a, b) => b.length - a.length)[0];
   for (const url of open) {
-    const section = SECTION_FILES.filter((s) => url.startsWith(s.scope)).sort((a, b) => b.scope.length - a.scope.length)[0];
+    const scope = longest(SECTION_FILES.map((s) => s.scope).filter((scope) => url.startsWith(scope)));
+    const section = SECTION_FILES.find((s) => s.scope === scope);
     if (section) current.add(section);
+    // The page's language: the longest home it is under (a home page has no section).
+    const home = longest(SECTION_FILES.map((s) => s.home).filter((h) => url.startsWith(h)));
+    if (home) homes.add(home);
   }
-  const homes = new Set([...current].map((section) => section.home));
   const rank = (section) => (current.has(section) ? 0 : homes.has(section.home) ? 1 : 2);
   // Array.prototype.sort is stable: each rank keeps the build's order.
   const ordered = [...SECTION_FILES].sort((a, b) => rank(a) - rank(b));
