@@ -146,7 +146,9 @@ fn publish(
     let publisher = Publisher::new(store);
     let rendered =
         render::render(config, sources, tera, prepared, Purpose::Publish, None, &publisher)?;
-    let published = publisher.finish(config, tera, &rendered.not_precached)?;
+    let precached =
+        output::Precached { always: &rendered.always_precached, never: &rendered.not_precached };
+    let published = publisher.finish(config, tera, precached)?;
     Ok((published, rendered))
 }
 

@@ -15,7 +15,7 @@ use tera::Tera;
 
 use crate::error::BuildError;
 use crate::output::minify::minify_file;
-use crate::output::offline::{OutputEntry, add_manifest, offline_files};
+use crate::output::offline::{OfflineInput, OutputEntry, add_manifest, add_offline_support};
 use crate::render::{FileSink, OutputSet};
 use crate::source::config::Config;
 
@@ -32,17 +32,26 @@ impl<'a> Publisher<'a> {
         Publisher { store, published: Mutex::new(Vec::new()) }
     }
 
-    /// Adds the manifest and the service worker, which precaches every
-    /// file but `not_precached`; returns every file published, by path.
+    /// Adds the manifest and the service worker, which precaches the
+    /// shell and `precached.always`, then other files within the site's
+    /// budget, never `precached.never`; returns every file published, by
+    /// path.
     pub fn finish(
         self,
         config: &Config,
         tera: &Tera,
-        not_precached: &BTreeSet<String>,
+        precached: Precached,
     ) -> Result<Vec<OutputEntry>, BuildError> {
         let mut published = self.published.into_inner().unwrap_or_else(PoisonError::into_inner);
-        for (path, bytes) in offline_files(&published, config, tera, not_precached)? {
-            published.push(OutputEntry::of(path.clone(), &bytes));
+        published.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let input = OfflineInput {
+            config,
+            tera,
+            always_precached: precached.always,
+            not_precached: precached.never,
+        };
+        for (path, bytes) in add_offline_support(&published, &input)? {
+            published.push(OutputEntry::of(&path, &bytes));
             self.store.put(path, bytes)?;
         }
         published.sort_unstable_by(|a, b| a.path.cmp(&b.path));
@@ -50,10 +59,17 @@ impl<'a> Publisher<'a> {
     }
 }
 
+/// The output paths the service worker always and never precaches.
+#[derive(Debug, Clone, Copy)]
+pub struct Precached<'a> {
+    pub always: &'a BTreeSet<String>,
+    pub never: &'a BTreeSet<String>,
+}
+
 impl FileSink for Publisher<'_> {
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), BuildError> {
         let bytes = minify_file(&path, bytes);
-        let entry = OutputEntry::of(path.clone(), &bytes);
+        let entry = OutputEntry::of(&path, &bytes);
         self.store.put(path, bytes)?;
         self.published.lock().unwrap_or_else(PoisonError::into_inner).push(entry);
         Ok(())

@@ -115,6 +115,9 @@ pub struct Rendered {
     pub documents: DocumentMemo,
     /// Output paths the service worker does not keep (`images`).
     pub not_precached: std::collections::BTreeSet<String>,
+    /// Output paths it always keeps: journals, checklists, their print
+    /// packs, "My answers" (`pages::worksheet_paths`).
+    pub always_precached: std::collections::BTreeSet<String>,
 }
 
 /// Stage 3a: what the pages need before any is rendered (shortcodes, the
@@ -217,6 +220,7 @@ pub fn render(
     let mut files = OutputSet::new();
     let mut index_prefixes = Vec::with_capacity(sites.len());
     let mut fingerprints = HashMap::new();
+    let mut always_precached = std::collections::BTreeSet::new();
     let fingerprint_base =
         (purpose == Purpose::Preview).then(|| inputs_fingerprint(config, sources));
     for (site, text) in sites.iter().zip(&texts) {
@@ -233,6 +237,7 @@ pub fn render(
             memo,
         };
         fingerprints.extend(render_site(site, &input, sink)?);
+        always_precached.extend(pages::worksheet_paths(site, config, &tera));
         // Each language's index beside its home page: `search-index.json`,
         // `es/search-index.json`.
         let home = config.language_base_path(&site.language);
@@ -259,6 +264,7 @@ pub fn render(
         fingerprints,
         documents,
         not_precached: images.not_precached,
+        always_precached,
     })
 }
 

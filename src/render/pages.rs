@@ -368,6 +368,22 @@ pub fn render_site(
     Ok(fingerprints)
 }
 
+/// The output paths of what a patient writes in or prints from: prompt
+/// collections, checklists, their print packs and "My answers". The
+/// service worker precaches these whatever its budget (`output::offline`).
+pub fn worksheet_paths(site: &Site, config: &Config, tera: &Tera) -> Vec<String> {
+    let output_path = |url: &str| {
+        format!("{}index.html", url.strip_prefix(config.base_path.as_str()).unwrap_or(url))
+    };
+    let pages = site.pages.iter().filter(|page| !matches!(page.kind, PageKind::Guidance));
+    let mut paths: Vec<String> = pages.map(|page| output_path(&page.entry.url)).collect();
+    paths.extend(print_packs(site).iter().map(|pack| output_path(&pack.url)));
+    if has_answers_template(tera) && !journal_collections(site).is_empty() {
+        paths.push(output_path(&answers_url(&config.language_base_path(&site.language))));
+    }
+    paths
+}
+
 struct Renderer<'a> {
     site: &'a Site,
     input: &'a RenderInput<'a>,

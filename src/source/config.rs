@@ -44,6 +44,8 @@ pub struct Config {
     pub print: PrintSettings,
     /// What `carebook check` holds the content to.
     pub check: CheckSettings,
+    /// `[offline]`: what the service worker saves on a first visit.
+    pub offline: OfflineSettings,
     /// `[extra]`: anything the site's templates want (`site.extra`), passed
     /// as it is: the one table whose keys carebook does not check.
     pub extra: toml::Table,
@@ -64,6 +66,24 @@ pub struct CheckSettings {
 impl Default for CheckSettings {
     fn default() -> Self {
         CheckSettings { max_grade: 8.0, review_every_months: 12, require_reviewed: false }
+    }
+}
+
+/// The `[offline]` table: what a patient's first visit saves on the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OfflineSettings {
+    /// Published bytes of pages (and their images) the service worker
+    /// precaches beyond the shell, journals and checklists: the current
+    /// section first. A site whose pages fit is precached whole.
+    pub precache_budget: u64,
+}
+
+/// 5 MB: a few hundred pages, a small download on a phone plan.
+pub const DEFAULT_PRECACHE_BUDGET: u64 = 5_000_000;
+
+impl Default for OfflineSettings {
+    fn default() -> Self {
+        OfflineSettings { precache_budget: DEFAULT_PRECACHE_BUDGET }
     }
 }
 
@@ -156,6 +176,8 @@ struct RawConfig {
     #[serde(default)]
     check: RawCheck,
     #[serde(default)]
+    offline: RawOffline,
+    #[serde(default)]
     languages: std::collections::BTreeMap<String, Spanned<RawLanguage>>,
     #[serde(default)]
     extra: toml::Table,
@@ -187,6 +209,20 @@ struct RawCheck {
     max_grade: Option<Spanned<Number>>,
     review_every_months: Option<Spanned<i64>>,
     require_reviewed: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOffline {
+    precache_budget: Option<Spanned<Size>>,
+}
+
+/// A size: `"5 MB"`, `"500 KB"`, `"0"`, or a number of bytes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Size {
+    Bytes(i64),
+    Text(String),
 }
 
 /// A TOML number: `max_grade = 8` and `max_grade = 8.5` both read.
@@ -305,6 +341,7 @@ pub fn parse_config(
     );
     let print = read_print(raw.print, &mut diagnostics, &position_of);
     let check = read_check(raw.check, &mut diagnostics, &position_of);
+    let offline = read_offline(raw.offline, &mut diagnostics, &position_of);
     if raw.title.trim().is_empty() {
         diagnostics.push(
             Diagnostic::error(file, Position::start(), "the site title is empty")
@@ -336,6 +373,7 @@ pub fn parse_config(
         safety,
         print,
         check,
+        offline,
         extra: raw.extra,
         include_drafts: overrides.include_drafts,
     })
@@ -612,6 +650,62 @@ fn read_check(
     check
 }
 
+/// Reads `[offline]`: a precache budget in bytes, kB, MB or GB.
+fn read_offline(
+    raw: RawOffline,
+    diagnostics: &mut Vec<Diagnostic>,
+    position_of: &dyn Fn(std::ops::Range<usize>) -> Position,
+) -> OfflineSettings {
+    let mut offline = OfflineSettings::default();
+    let Some(budget) = raw.precache_budget else { return offline };
+    let bytes = match budget.get_ref() {
+        Size::Bytes(n) => u64::try_from(*n).ok(),
+        Size::Text(text) => parse_size(text),
+    };
+    match bytes {
+        Some(bytes) => offline.precache_budget = bytes,
+        None => {
+            let written = match budget.get_ref() {
+                Size::Bytes(n) => n.to_string(),
+                Size::Text(text) => format!("{text:?}"),
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    Path::new(CONFIG_FILE),
+                    position_of(budget.span()),
+                    format!("offline.precache_budget {written} is not a size"),
+                )
+                .with_hint(
+                    "write a size such as \"5 MB\", \"500 KB\" or \"0\" (only the pages \
+                     every patient needs: the home pages, journals and checklists)",
+                ),
+            );
+        }
+    }
+    offline
+}
+
+/// `"5 MB"`, `"2.5MB"`, `"500 kB"`, `"1 GB"`, `"1200 B"`, `"0"`: decimal
+/// units, as file managers and phone plans count; `None` for anything else.
+fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().ok().filter(|n: &f64| n.is_finite())?;
+    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "kb" => 1e3,
+        "mb" => 1e6,
+        "gb" => 1e9,
+        _ => return None,
+    };
+    // A bare number is bytes; a fraction of a byte is not a size.
+    if unit.trim().is_empty() && number.fract() != 0.0 {
+        return None;
+    }
+    Some((number * factor).round() as u64)
+}
+
 fn is_css_length(value: &str) -> bool {
     ["mm", "cm", "in", "pt"].iter().any(|unit| {
         // Anything above 50 of any unit would leave no room to write.
@@ -791,6 +885,38 @@ mod tests {
             .unwrap_err();
         assert_eq!(errors[0].message, "unknown key `max_grde`");
         assert_eq!(errors[0].hint.as_deref(), Some("did you mean `max_grade`?"));
+    }
+
+    #[test]
+    fn offline_budget_has_a_default_and_reads_sizes() {
+        let base = "title = \"G\"\nbase_url = \"https://e.org\"\n";
+        assert_eq!(parse(base).unwrap().offline.precache_budget, 5_000_000);
+        for (written, bytes) in [
+            ("\"5 MB\"", 5_000_000),
+            ("\"2.5MB\"", 2_500_000),
+            ("\"500 kB\"", 500_000),
+            ("\"1 GB\"", 1_000_000_000),
+            ("\"0\"", 0),
+            ("0", 0),
+            ("12000", 12_000),
+        ] {
+            let config = parse(&format!("{base}[offline]\nprecache_budget = {written}\n")).unwrap();
+            assert_eq!(config.offline.precache_budget, bytes, "{written}");
+        }
+    }
+
+    #[test]
+    fn offline_budget_that_is_no_size_is_an_error_with_its_line() {
+        let base = "title = \"G\"\nbase_url = \"https://e.org\"\n[offline]\n";
+        for written in ["\"5 MiB\"", "\"lots\"", "-1", "\"\"", "\"1.5\""] {
+            let errors = parse(&format!("{base}precache_budget = {written}\n")).unwrap_err();
+            assert_eq!(errors.len(), 1, "{written}");
+            assert_eq!(errors[0].position, Position::new(4, 19), "{written}");
+            assert!(errors[0].message.starts_with("offline.precache_budget "), "{written}");
+            assert!(errors[0].message.ends_with(" is not a size"), "{written}");
+        }
+        let errors = parse(&format!("{base}budget = \"5 MB\"\n")).unwrap_err();
+        assert_eq!(errors[0].message, "unknown key `budget`");
     }
 
     #[test]

@@ -49,6 +49,7 @@ invalid_fixtures! {
     unknown_kind => "unknown-kind",
     config_unknown_key => "config-unknown-key",
     config_bad_colour => "config-bad-colour",
+    config_precache_budget => "config-precache-budget",
     brand_colour_contrast => "brand-colour-contrast",
     missing_logo => "missing-logo",
     missing_home => "missing-home",

@@ -3,7 +3,10 @@
  * page reads and prints the same without it.
  *
  * - Offline: registers the service worker (sw.js at the site's base path),
- *   which saves the whole guide on the device. In `carebook serve`
+ *   which saves the guide on the device (the whole of a small guide; of a
+ *   large one the patient's section first, within the site's budget) and
+ *   keeps every page the patient opens. On the offline page, offline.js
+ *   lists the pages saved. In `carebook serve`
  *   (<body data-serve="true">) it removes any worker instead, so an edit is
  *   never hidden behind a saved copy.
  * - Updates: when a new version of the guide has been saved and is
@@ -231,7 +234,19 @@ async function loadInteractiveParts() {
   // Loaded at once: it listens for the browser's install prompt, which comes early.
   const reminders = document.querySelector('[data-journal-reminder]') ? import('./remind.js') : null;
   // Side by side: a locked journal waits for its passphrase, a checklist on the same page need not.
-  await Promise.all([startJournals(reminders), startChecklists(), startAnswers()]);
+  await Promise.all([startJournals(reminders), startChecklists(), startAnswers(), startOfflineList()]);
+}
+
+/** The offline page (offline.html): the pages saved on this device. */
+async function startOfflineList() {
+  const section = document.querySelector('[data-offline-kept]');
+  if (!section) return;
+  try {
+    const { listKeptPages } = await import('./offline.js');
+    await listKeptPages(section);
+  } catch (error) {
+    console.error('carebook: the saved pages could not be listed.', error);
+  }
 }
 
 async function startJournals(reminders) {
