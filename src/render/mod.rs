@@ -78,7 +78,7 @@ use crate::render::headers::add_headers_file;
 use crate::render::images::{CACHE_DIR, ImageCatalog, PublishOptions, publish_images};
 use crate::render::memo::{RenderMemo, inputs_fingerprint};
 use crate::render::pages::{Alternates, RenderInput, render_site};
-use crate::render::search::{DeferredIndex, build_search_index, search_documents};
+use crate::render::search::{DeferredIndex, build_site_search_index};
 use crate::render::shortcodes::{Shortcodes, render_shortcodes};
 use crate::render::sitemap::{render_robots, render_sitemap};
 use crate::source::config::{Config, Purpose};
@@ -244,7 +244,7 @@ pub fn render(
         let prefix = home.strip_prefix(config.base_path.as_str()).unwrap_or_default();
         match purpose {
             Purpose::Publish => {
-                files.extend(build_search_index(&search_documents(site), &site.language, prefix));
+                files.extend(build_site_search_index(site, prefix));
             }
             Purpose::Preview | Purpose::Check => index_prefixes.push(prefix.to_string()),
         }

@@ -57,6 +57,7 @@
 //! are cut at about [`TERM_PART_BYTES`] and [`PAGE_PART_BYTES`]; a token
 //! whose postings are longer gets a part of its own.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -241,6 +242,41 @@ pub fn search_document(entry: &Entry, worksheet: Option<&Worksheet>) -> Option<S
 /// e.g. `"en"`): `search-index.json` and its parts, as (path relative to
 /// the output root, bytes); `prefix` is the language's folder (`""`, `"es/"`).
 pub fn build_search_index(docs: &[SearchDoc], lang: &str, prefix: &str) -> Vec<(String, Vec<u8>)> {
+    index_from_batches(docs.chunks(TOKEN_BATCH).map(Cow::Borrowed), lang, prefix)
+}
+
+/// [`build_search_index`] of [`search_documents`]`(site)`, made a batch of
+/// pages at a time: the text of every page of a large site at once was
+/// most of a published build's peak memory (issue #13). Only each page's
+/// record (title, headings, snippets) and the postings stay.
+pub fn build_site_search_index(site: &Site, prefix: &str) -> Vec<(String, Vec<u8>)> {
+    let entries: Vec<(&Entry, Option<&Worksheet>)> = site
+        .sections
+        .iter()
+        .map(|s| (&s.entry, None))
+        .chain(site.pages.iter().map(|p| (&p.entry, p.worksheet.as_ref())))
+        .collect();
+    let batches = entries.chunks(TOKEN_BATCH).map(|batch| {
+        let docs: Vec<SearchDoc> =
+            batch.par_iter().filter_map(|(entry, sheet)| search_document(entry, *sheet)).collect();
+        Cow::Owned(docs)
+    });
+    index_from_batches(batches, &site.language, prefix)
+}
+
+/// The index files of the documents in `batches`, in order.
+fn index_from_batches<'a>(
+    batches: impl Iterator<Item = Cow<'a, [SearchDoc]>>,
+    lang: &str,
+    prefix: &str,
+) -> Vec<(String, Vec<u8>)> {
+    let mut postings = Postings::default();
+    let mut records: Vec<PageRecord> = Vec::new();
+    for batch in batches {
+        postings.add(&batch);
+        records.extend(batch.iter().map(page_record));
+    }
+    let postings = postings.finish();
     let mut files = Vec::new();
     let mut part = |kind: char, number: usize, bytes: Vec<u8>| -> String {
         let name = crate::render::assets::fingerprinted_name(
@@ -250,7 +286,6 @@ pub fn build_search_index(docs: &[SearchDoc], lang: &str, prefix: &str) -> Vec<(
         files.push((format!("{prefix}{name}"), bytes));
         name
     };
-    let postings = collect_postings(docs);
     let mut term_parts = Vec::new();
     for (number, chunk) in cut(&postings, TERM_PART_BYTES, term_weight).iter().enumerate() {
         let (first, last) = (chunk[0].0.clone(), chunk[chunk.len() - 1].0.clone());
@@ -260,7 +295,6 @@ pub fn build_search_index(docs: &[SearchDoc], lang: &str, prefix: &str) -> Vec<(
         };
         term_parts.push((first, last, part('t', number, to_json(&body))));
     }
-    let records: Vec<PageRecord> = docs.iter().map(page_record).collect();
     let mut page_parts = Vec::new();
     let mut first_doc = 0;
     for (number, chunk) in cut(&records, PAGE_PART_BYTES, PageRecord::weight).iter().enumerate() {
@@ -270,7 +304,7 @@ pub fn build_search_index(docs: &[SearchDoc], lang: &str, prefix: &str) -> Vec<(
     let manifest = Manifest {
         v: FORMAT_VERSION,
         lang,
-        docs: docs.len(),
+        docs: records.len(),
         terms: term_parts,
         pages: page_parts,
     };
@@ -278,36 +312,48 @@ pub fn build_search_index(docs: &[SearchDoc], lang: &str, prefix: &str) -> Vec<(
     files
 }
 
-/// Every token of `docs` with its postings (module docs: doc delta, code),
-/// the tokens in UTF-16 order.
-fn collect_postings(docs: &[SearchDoc]) -> Vec<(String, Vec<u32>)> {
-    // Cutting text into tokens is the slow part: done for a batch of pages
-    // in parallel, then merged in page order (so page numbers stay
-    // ascending). Batches, not the whole site at once: every token of every
-    // page as its own string was most of a 10,000-page build's peak memory
-    // (issue #13: 194 MB while writing the pages, then 475 MB).
-    let mut postings: HashMap<String, (Vec<u32>, u32)> = HashMap::new();
-    for (batch, batch_docs) in docs.chunks(TOKEN_BATCH).enumerate() {
-        let tokens: Vec<Vec<Vec<(String, u32)>>> = batch_docs.par_iter().map(doc_tokens).collect();
-        for (index, places) in tokens.into_iter().enumerate() {
-            let doc = (batch * TOKEN_BATCH + index) as u32;
+/// Every token with its postings (module docs: doc delta, code), built a
+/// batch of documents at a time.
+#[derive(Default)]
+struct Postings {
+    lists: HashMap<String, (Vec<u32>, u32)>,
+    docs: u32,
+}
+
+impl Postings {
+    /// Adds `docs`, numbered after those added before. Cutting text into
+    /// tokens is the slow part: done for the batch in parallel, then merged
+    /// in page order (so page numbers stay ascending). Batches, not the
+    /// whole site at once: every token of every page as its own string was
+    /// most of a 10,000-page build's peak memory (issue #13).
+    fn add(&mut self, docs: &[SearchDoc]) {
+        let tokens: Vec<Vec<Vec<(String, u32)>>> = docs.par_iter().map(doc_tokens).collect();
+        for places in tokens {
+            let doc = self.docs;
             for (place, tokens) in places.into_iter().enumerate() {
                 for (token, flags) in tokens {
-                    let (list, last_doc) = postings.entry(token).or_insert_with(|| (Vec::new(), 0));
+                    let (list, last_doc) =
+                        self.lists.entry(token).or_insert_with(|| (Vec::new(), 0));
                     list.push(doc - *last_doc);
                     list.push((place as u32) << 2 | flags);
                     *last_doc = doc;
                 }
             }
+            self.docs += 1;
         }
     }
-    let common = COMMON_MIN_DOCS.max(docs.len() / COMMON_SHARE);
-    let mut sorted: Vec<(String, Vec<u32>)> = postings
-        .into_iter()
-        .map(|(token, (list, _))| (token, one_place_per_page(list, common)))
-        .collect();
-    sorted.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-    sorted
+
+    /// The tokens in UTF-16 order with their postings, common ones thinned.
+    fn finish(self) -> Vec<(String, Vec<u32>)> {
+        let common = COMMON_MIN_DOCS.max(self.docs as usize / COMMON_SHARE);
+        let mut sorted: Vec<(String, Vec<u32>)> = self
+            .lists
+            .into_iter()
+            .map(|(token, (list, _))| (token, one_place_per_page(list, common)))
+            .collect();
+        sorted.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        sorted
+    }
 }
 
 /// Pages cut into tokens at a time: enough to keep every core busy.
@@ -395,9 +441,9 @@ fn to_json(value: &impl Serialize) -> Vec<u8> {
 
 /// One page's record: url, title, and (anchor, heading, snippet) per place.
 #[derive(Serialize)]
-struct PageRecord<'a>(&'a str, &'a str, Vec<(&'a str, &'a str, String)>);
+struct PageRecord(String, String, Vec<(String, String, String)>);
 
-impl PageRecord<'_> {
+impl PageRecord {
     /// About its length in JSON.
     fn weight(&self) -> usize {
         let places: usize = self.2.iter().map(|(a, h, s)| a.len() + h.len() + s.len() + 10).sum();
@@ -405,16 +451,16 @@ impl PageRecord<'_> {
     }
 }
 
-fn page_record(doc: &SearchDoc) -> PageRecord<'_> {
+fn page_record(doc: &SearchDoc) -> PageRecord {
     let places = doc
         .places
         .iter()
         .map(|place| {
             let source = if place.snippet.is_empty() { &place.text } else { &place.snippet };
-            (place.anchor.as_str(), place.heading.as_str(), snippet_of(source))
+            (place.anchor.clone(), place.heading.clone(), snippet_of(source))
         })
         .collect();
-    PageRecord(&doc.url, &doc.title, places)
+    PageRecord(doc.url.clone(), doc.title.clone(), places)
 }
 
 #[derive(Serialize)]
@@ -433,8 +479,8 @@ struct TermPart<'a> {
 }
 
 #[derive(Serialize)]
-struct PagePart<'a, 'b> {
-    docs: &'b [PageRecord<'a>],
+struct PagePart<'a> {
+    docs: &'a [PageRecord],
 }
 
 /// The first words of `text`, cut at a word boundary, with "…" if cut.
@@ -991,12 +1037,40 @@ mod tests {
     }
 
     #[test]
+    fn a_site_indexed_in_batches_gives_the_index_of_all_its_pages_at_once() {
+        use crate::content::frontmatter::PageKind;
+        use crate::content::model::{Page, Section};
+        // More pages than a batch, with drafts (left out) across batches.
+        let pages: Vec<Page> = (0..TOKEN_BATCH * 2 + 37)
+            .map(|i| {
+                let html =
+                    format!("<h2 id=\"h{i}\">Part {i}</h2><p>word{} common text {i}</p>", i % 97);
+                let mut entry = entry(&format!("/p{i}/"), &format!("Page {i}"), &html);
+                entry.meta.draft = i % 50 == 3;
+                Page { entry, kind: PageKind::Guidance, section: 0, worksheet: None }
+            })
+            .collect();
+        let home = Section {
+            entry: entry("/", "Home", "<p>Welcome home.</p>"),
+            parent: None,
+            pages: (0..pages.len()).collect(),
+            subsections: Vec::new(),
+        };
+        let site = Site { sections: vec![home], pages, root: 0, language: "en".into() };
+        let at_once = build_search_index(&search_documents(&site), "en", "");
+        assert_eq!(build_site_search_index(&site, ""), at_once);
+        assert!(at_once.len() > 3, "several parts: {}", at_once.len());
+    }
+
+    #[test]
     fn terms_are_in_utf16_order_as_javascript_compares_them() {
         // U+FA0E sorts before U+20000 in Rust (code points) but after it in
         // JavaScript (U+20000 is a surrogate pair, 0xD840 0xDC00).
         let html = "<p>\u{fa0e}\u{fa0f} \u{20000}\u{20001}</p>";
         let docs = [search_document(&entry("/a/", "A", html), None).unwrap()];
-        let postings = collect_postings(&docs);
+        let mut postings = Postings::default();
+        postings.add(&docs);
+        let postings = postings.finish();
         let terms: Vec<&str> = postings.iter().map(|(t, _)| t.as_str()).collect();
         let at = |t: &str| terms.iter().position(|x| *x == t).unwrap();
         assert!(at("\u{20000}\u{20001}") < at("\u{fa0e}\u{fa0f}"), "{terms:?}");
