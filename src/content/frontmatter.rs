@@ -93,6 +93,22 @@ pub struct ParsedDoc {
 }
 
 impl ParsedDoc {
+    /// A copy without the Markdown body: what the site model keeps of a
+    /// document once its body is rendered (each language's tree had its
+    /// own copy of every body, issue #13).
+    pub fn without_body(&self) -> Self {
+        ParsedDoc {
+            content_path: self.content_path.clone(),
+            display_path: self.display_path.clone(),
+            role: self.role,
+            meta: self.meta.clone(),
+            slug: self.slug.clone(),
+            kind: self.kind.clone(),
+            body: String::new(),
+            body_first_line: self.body_first_line,
+        }
+    }
+
     /// A guidance page at `content/<content_path>` whose body is `body`,
     /// starting on line 5 (after three lines of front matter): what tests
     /// and fuzz targets start from, changing the fields they need.

@@ -146,18 +146,22 @@ fn build_language(
     let config = tree.config;
     let translations = tree.docs.translations.get(tree.code);
     let translated = |path: &str| translations.is_some_and(|t| t.contains_key(path));
-    let docs: Vec<ParsedDoc> = tree
+    // Each document of this language, read with its body; the model keeps
+    // a copy without it.
+    let sources: Vec<&ParsedDoc> = tree
         .docs
         .originals
         .iter()
-        .map(|doc| translations.and_then(|t| t.get(&doc.content_path)).unwrap_or(doc).clone())
+        .map(|doc| translations.and_then(|t| t.get(&doc.content_path)).unwrap_or(doc))
         .collect();
+    let docs: Vec<ParsedDoc> = sources.iter().map(|doc| doc.without_body()).collect();
     let routes = language_routes(tree, &docs, statics, found.diagnostics);
+    let docs: Vec<(&ParsedDoc, ParsedDoc)> = sources.iter().copied().zip(docs).collect();
     let rendered: Vec<RenderedDocument> = match memo.keep {
         None => docs
             .into_par_iter()
-            .map(|doc| {
-                let (rendered, worksheet) = render_document(&doc, &routes);
+            .map(|(source, doc)| {
+                let (rendered, worksheet) = render_document(source, &routes);
                 (doc, rendered, worksheet)
             })
             .collect(),
@@ -167,9 +171,9 @@ fn build_language(
         found.diagnostics.extend(doc.diagnostics.iter().cloned());
     }
     // Issue #15: images are checked by every command, not only `check`.
-    let images: Vec<_> = rendered
+    let images: Vec<_> = sources
         .par_iter()
-        .filter_map(|(doc, _, _)| {
+        .filter_map(|doc| {
             let url = routes.get(&doc.content_path)?;
             Some(check_images(doc, url, tree.images))
         })
@@ -225,7 +229,7 @@ fn language_routes(
 /// text, front matter and the routes) is unchanged since `last` reuses its
 /// body from there. Every document's body is kept in `keep` for the next.
 fn render_documents_memoised(
-    docs: Vec<ParsedDoc>,
+    docs: Vec<(&ParsedDoc, ParsedDoc)>,
     routes: &RouteTable,
     code: &str,
     last: Option<&DocumentMemo>,
@@ -234,12 +238,12 @@ fn render_documents_memoised(
     let routes_hash = routes_fingerprint(routes);
     let rendered: Vec<(RenderedDocument, DocumentKey, Arc<RenderedBody>)> = docs
         .into_par_iter()
-        .map(|doc| {
+        .map(|(source, doc)| {
             let key = (code.to_string(), doc.content_path.clone());
-            let fingerprint = document_fingerprint(&doc, routes_hash);
+            let fingerprint = document_fingerprint(source, routes_hash);
             let body =
                 last.and_then(|last| memo::reuse(last, &key, fingerprint)).unwrap_or_else(|| {
-                    let (rendered, worksheet) = render_document(&doc, routes);
+                    let (rendered, worksheet) = render_document(source, routes);
                     Arc::new(RenderedBody { fingerprint, rendered, worksheet })
                 });
             ((doc, body.rendered.clone(), body.worksheet.clone()), key, body)
