@@ -747,11 +747,14 @@ pub(crate) fn unique_id(
     if free(&base) {
         return base;
     }
-    let n = next.entry(base.clone()).or_insert(1);
-    // Ends: `taken` is finite and no `{base}-{n}` is reserved, because
-    // `base` is not (`main-1` is not `main`, `h-cb-x-1` does not start with `cb-`).
+    // `cb` is free, but `cb-1`, `cb-2`, … are the theme's (a fuzzed "## CB"
+    // twice looped for ever): its suffixes go on `h-cb`.
+    let stem = if is_reserved_id(&format!("{base}-")) { format!("h-{base}") } else { base };
+    let n = next.entry(stem.clone()).or_insert(1);
+    // Ends: `taken` is finite and no `{stem}-{n}` is reserved (`main-1` is
+    // not `main`, `h-cb-1` and `h-cb-x-1` do not start with `cb-`).
     loop {
-        let candidate = format!("{base}-{n}");
+        let candidate = format!("{stem}-{n}");
         *n += 1;
         if free(&candidate) {
             return candidate;
@@ -821,6 +824,9 @@ mod tests {
         assert_eq!(unique_id("a", &taken, &mut next), "a-3");
         assert_eq!(unique_id("b", &taken, &mut next), "b");
         assert_eq!(unique_id("cb-x", &taken, &mut next), "h-cb-x");
+        let taken: HashSet<String> = ["cb".to_string()].into();
+        assert_eq!(unique_id("cb", &taken, &mut next), "h-cb-1");
+        assert_eq!(unique_id("cb", &taken, &mut next), "h-cb-2");
     }
 
     #[test]

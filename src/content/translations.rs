@@ -20,6 +20,7 @@
 //! Keys under `js.` are also handed to the scripts as JSON (see
 //! [`UiText::script_json`]), without the `js.` prefix.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -27,7 +28,7 @@ use std::sync::Arc;
 use crate::content::frontmatter::ParsedDoc;
 use crate::diagnostic::{Diagnostic, Position, from_toml_error};
 use crate::source::config::Config;
-use crate::source::files::TextFile;
+use crate::source::files::{ReadWords, TextFile};
 
 /// One language's theme words, complete (missing keys filled from the
 /// default language), keyed `group.name`.
@@ -44,22 +45,20 @@ pub struct UiText {
 /// the site, in the order of `config.languages`, and the problems found.
 pub fn load_ui_text(config: &Config, files: &[TextFile]) -> (Vec<UiText>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let mut by_language: BTreeMap<&str, BTreeMap<String, String>> = BTreeMap::new();
-    let mut file_of: BTreeMap<&str, &Path> = BTreeMap::new();
-    for file in files {
-        let Some(strings) = read_text_file(file, &mut diagnostics) else { continue };
-        by_language.entry(file.language.as_str()).or_default().extend(strings);
-        file_of.insert(file.language.as_str(), file.display_path.as_path());
-    }
+    let (mut by_language, file_of) = read_text_files(files, &mut diagnostics);
     let default = config.language.as_str();
-    let default_strings = by_language.get(default).cloned().unwrap_or_default();
+    // Only other languages need a copy of the default language's words.
+    let default_strings = match config.languages.as_slice() {
+        [only] if only.code == default => BTreeMap::new(),
+        _ => by_language.get(default).cloned().unwrap_or_default(),
+    };
     let default_file = file_of
         .get(default)
         .map_or_else(|| format!("i18n/{default}.toml"), |p| p.display().to_string());
     let mut texts = Vec::new();
     for language in &config.languages {
         let code = language.code.as_str();
-        let mut strings = by_language.get(code).cloned().unwrap_or_default();
+        let mut strings = by_language.remove(code).unwrap_or_default();
         if code != default {
             match file_of.get(code) {
                 None if !default_strings.is_empty() => diagnostics.push(
@@ -102,32 +101,73 @@ pub fn load_ui_text(config: &Config, files: &[TextFile]) -> (Vec<UiText>, Vec<Di
     (texts, diagnostics)
 }
 
+/// Flat `group.name` keys to words.
+type Words = BTreeMap<String, String>;
+
+/// Every file's words by language, later files replacing single keys, and
+/// the last file read for each language.
+fn read_text_files<'a>(
+    files: &'a [TextFile],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (BTreeMap<&'a str, Words>, BTreeMap<&'a str, &'a Path>) {
+    let mut by_language: BTreeMap<&str, Words> = BTreeMap::new();
+    let mut file_of: BTreeMap<&str, &Path> = BTreeMap::new();
+    for file in files {
+        let Some(strings) = read_text_file(file, diagnostics) else { continue };
+        match by_language.entry(file.language.as_str()) {
+            Entry::Vacant(entry) => {
+                entry.insert(strings);
+            }
+            Entry::Occupied(mut entry) => entry.get_mut().extend(strings),
+        }
+        file_of.insert(file.language.as_str(), file.display_path.as_path());
+    }
+    (by_language, file_of)
+}
+
 /// Reads one file into flat `group.name` keys; values must be strings.
+/// The first reading of a file is kept in it ([`TextFile::read`]) and
+/// given again while its text is unchanged.
 fn read_text_file(
     file: &TextFile,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<BTreeMap<String, String>> {
+    let fresh;
+    let read = match file.read.get() {
+        Some(read) if read.text == file.text => read,
+        Some(_) => {
+            fresh = parse_text_file(file);
+            &fresh
+        }
+        None => file.read.get_or_init(|| parse_text_file(file)),
+    };
+    diagnostics.extend(read.diagnostics.iter().cloned());
+    read.strings.clone()
+}
+
+fn parse_text_file(file: &TextFile) -> ReadWords {
+    let read = |strings, diagnostics| ReadWords { text: file.text.clone(), strings, diagnostics };
     let table: toml::Table = match toml::from_str(&file.text) {
         Ok(table) => table,
         Err(err) => {
-            diagnostics.push(from_toml_error(&file.display_path, &file.text, 1, &err));
-            return None;
+            return read(None, vec![from_toml_error(&file.display_path, &file.text, 1, &err)]);
         }
     };
     let mut strings = BTreeMap::new();
     let mut bad = Vec::new();
     flatten("", &table, &mut strings, &mut bad);
-    for key in bad {
-        diagnostics.push(
+    let diagnostics = bad
+        .into_iter()
+        .map(|key| {
             Diagnostic::error(
                 &file.display_path,
                 Position::start(),
                 format!("the text key `{key}` is not a string"),
             )
-            .with_hint("write every text in quotes: key = \"The words\""),
-        );
-    }
-    Some(strings)
+            .with_hint("write every text in quotes: key = \"The words\"")
+        })
+        .collect();
+    read(Some(strings), diagnostics)
 }
 
 fn flatten(
@@ -357,11 +397,7 @@ mod tests {
     }
 
     fn file(language: &str, text: &str) -> TextFile {
-        TextFile {
-            language: language.into(),
-            display_path: format!("themes/default/i18n/{language}.toml").into(),
-            text: text.into(),
-        }
+        TextFile::new(language, format!("themes/default/i18n/{language}.toml").into(), text.into())
     }
 
     #[test]
@@ -397,13 +433,25 @@ mod tests {
     }
 
     #[test]
+    fn a_file_read_once_gives_the_same_words_and_problems_until_its_text_changes() {
+        let config = config("");
+        let mut files = [file("en", "a = \"A\"\nb = 1\n")];
+        let first = load_ui_text(&config, &files);
+        assert!(files[0].read.get().is_some());
+        let again = load_ui_text(&config, &files);
+        assert_eq!(again.0[0].strings, first.0[0].strings);
+        assert_eq!(again.1, first.1);
+        assert_eq!(again.1.len(), 1, "{:?}", again.1);
+        files[0].text = "a = \"B\"\n".into();
+        let (texts, diagnostics) = load_ui_text(&config, &files);
+        assert_eq!(texts[0].format("a", &[]).unwrap(), "B");
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    }
+
+    #[test]
     fn a_site_file_overrides_single_keys() {
         let config = config("");
-        let site = TextFile {
-            language: "en".into(),
-            display_path: "i18n/en.toml".into(),
-            text: "[nav]\nnext = \"Onward\"\n".into(),
-        };
+        let site = TextFile::new("en", "i18n/en.toml".into(), "[nav]\nnext = \"Onward\"\n".into());
         let files = [file("en", "[nav]\nnext = \"Next\"\nprevious = \"Previous\"\n"), site];
         let (texts, diagnostics) = load_ui_text(&config, &files);
         assert!(diagnostics.is_empty());

@@ -50,7 +50,7 @@ pub fn discover(config: &Config) -> Result<Sources, BuildError> {
         let Some(language) = text_file_language(&name) else { continue };
         match String::from_utf8(bytes) {
             Ok(text) => {
-                sources.texts.push(TextFile { language: language.to_string(), display_path, text });
+                sources.texts.push(TextFile::new(language, display_path, text));
             }
             Err(err) => sources.diagnostics.push(not_utf8(&display_path, err.as_bytes())),
         }
@@ -77,7 +77,7 @@ fn add_theme_files(sources: &mut Sources, theme_files: ThemeFiles, theme: &str) 
     for (name, text) in theme_files.i18n {
         let Some(language) = text_file_language(&name) else { continue };
         let display_path = Path::new("themes").join(theme).join("i18n").join(&name);
-        sources.texts.push(TextFile { language: language.to_string(), display_path, text });
+        sources.texts.push(TextFile::new(language, display_path, text));
     }
     for (name, text) in theme_files.templates {
         sources.templates.insert(name.clone(), TemplateSource { name, text });

@@ -2,7 +2,9 @@
 //! and translation file with the path shown in messages, and the rules for
 //! reading one (size limit, UTF-8, files editors leave behind).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::diagnostic::{Diagnostic, Position};
 
@@ -30,6 +32,27 @@ pub struct TextFile {
     pub language: String,
     pub display_path: PathBuf,
     pub text: String,
+    /// `text` read into words by the first build that used this file
+    /// (`content::translations`), so that a caller building the same
+    /// sources many times (the `site` fuzz target) parses the TOML once.
+    /// Used only while `text` is still the text it was read from; empty in
+    /// a new file.
+    pub read: OnceLock<ReadWords>,
+}
+
+impl TextFile {
+    pub fn new(language: impl Into<String>, display_path: PathBuf, text: String) -> Self {
+        TextFile { language: language.into(), display_path, text, read: OnceLock::new() }
+    }
+}
+
+/// A translation file's words, flat `group.name` keys, as read from `text`
+/// (`None` if it is no TOML table), with the problems found reading it.
+#[derive(Debug, Clone)]
+pub struct ReadWords {
+    pub text: String,
+    pub strings: Option<BTreeMap<String, String>>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// `es.toml` (or `pt-BR.toml`) -> `es`, if the name is a translation file.
