@@ -7,7 +7,7 @@
 //! `#anchor` to a heading of the target), with the repository's site.toml
 //! and static/ and the theme built into the binary. It then runs the release
 //! `carebook build` on it as a child process, so that the numbers are those
-//! of the build alone (config, discover, render, minify, write), not of the
+//! of the build alone (config, discover, render, write), not of the
 //! generator:
 //!
 //! - several fresh builds (no output folder beforehand): median and minimum
@@ -271,7 +271,7 @@ fn print_run(what: &str, run: &RunResult) {
 struct StageTimes {
     /// `load_config` and `discover`: reading site.toml, the theme and content/.
     read: Duration,
-    /// `render_output`: parse, Markdown, model, validate, templates, minify.
+    /// `render_output`: parse, Markdown, model, validate, templates.
     render: Duration,
     /// `write_output`: writing the files beside the output folder and swapping.
     write: Duration,

@@ -7,7 +7,7 @@
 //! content::build               Sources                    -> Content     (the site model, checked)
 //! render::prepare              Content                    -> Prepared    (the gate: any error stops here)
 //! render::render               Prepared                   -> each file, as it is rendered, to:
-//! output::Publisher            a file                     -> minified and hashed, to:
+//! output::Publisher            a file                     -> hashed, to:
 //! output::write::SpareTree     a file                     -> the spare tree (writes the disk)
 //! Publisher::finish            the files' hashes          -> the service worker
 //! SpareTree::swap_in           the spare tree             -> public/
@@ -20,7 +20,7 @@
 //! stages between the two that touch the disk are pure: handed memory
 //! instead ([`render_output`]), they make the same files, and `serve` and
 //! `check` reuse them for a preview
-//! ([`Purpose::Preview`]): no minifying, no service worker, search indexes
+//! ([`Purpose::Preview`]): no service worker, search indexes
 //! built when fetched, and (in `serve`) the Markdown and template output of
 //! the last preview reused for unchanged inputs (`content::memo`,
 //! `render::memo`). Content problems are collected from every stage and
@@ -136,7 +136,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     })
 }
 
-/// Runs the pure stages for a published site, each file minified and
+/// Runs the pure stages for a published site, each file hashed and
 /// handed to `store` as it is made: every file published, by path, and
 /// what rendering left.
 fn publish(
@@ -167,7 +167,7 @@ fn publish_content(
     Ok((published, rendered))
 }
 
-/// Runs the pure stages: from read files to the finished, minified output.
+/// Runs the pure stages: from read files to the finished output.
 pub fn render_output(config: &Config, sources: Sources) -> Result<SiteBuild, BuildError> {
     let templates = load_templates(sources.templates.values())?;
     render_output_with(config, &sources, &templates, Purpose::Publish, None)

@@ -4,7 +4,7 @@
 //! The library holds the whole pipeline, one folder per stage (see
 //! [`build`]): [`source`] reads the site's files, [`content`] parses and
 //! checks them into the site model, [`render`] turns the model into the
-//! site's files in memory, and [`output`] minifies and writes them. `check`
+//! site's files in memory, and [`output`] hashes and writes them. `check`
 //! and `serve` reuse the stages; the `carebook` binary only parses the
 //! command line and maps results to exit codes.
 

@@ -14,7 +14,9 @@ use carebook::{BuildError, BuildOptions};
 /// mimalloc instead of glibc's malloc: a build allocates millions of small
 /// strings from two threads, and glibc's arenas made the time per page grow
 /// with the site (100,000 pages took more than twice as long per page as
-/// 10,000). The library leaves the choice to whoever links it.
+/// 10,000). The library leaves the choice to whoever links it; without the
+/// default `mimalloc` feature the system allocator stays (for heaptrack).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -2,7 +2,7 @@
 //! anything, plus rules about how patients will read the site.
 //!
 //! 1. The build's own stages, as a preview (`source`, `content`, `render`,
-//!    without minifying, the service worker or the search index): their
+//!    without the service worker or the search index): their
 //!    diagnostics (warnings included) are reported, not thrown, and the
 //!    parsed documents are what the page rules read.
 //! 2. Per page (`reading`, `review`): reading level (English sites only)

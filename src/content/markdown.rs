@@ -7,13 +7,14 @@
 //! `.md` files are rewritten to page URLs here; links to files that do not
 //! exist are diagnostics.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::content::frontmatter::ParsedDoc;
-use crate::content::rawhtml::RawHtmlChecker;
+use crate::content::rawhtml::{RawHtmlChecker, without_comments};
 use crate::diagnostic::{Diagnostic, Position};
 
 /// Content path (`prepare/gather.md`) to the URL of its built page.
@@ -220,6 +221,7 @@ fn render_body(
         rendered,
         next_suffix: HashMap::new(),
         outline: Vec::new(),
+        in_comment: false,
     };
     let mut heading: Option<(Event, Vec<Event>, usize)> = None;
     let mut nesting = Nesting::default();
@@ -381,7 +383,7 @@ fn check_outline(outline: &[(u8, Position)], path: &std::path::Path) -> Vec<Diag
 
 /// How deeply lists, quotes and other elements may nest. Real guidance
 /// nests a few levels; thousands of levels (`> > > …`) would overflow the
-/// stack of the HTML minifier and of browsers, so they are an error.
+/// stack of browsers, so they are an error.
 pub const MAX_NESTING: usize = 100;
 
 /// Says how deep the author's lists and quotes are (issue #16 item 11: 51
@@ -406,6 +408,8 @@ struct RenderState<'a> {
     next_suffix: HashMap<String, usize>,
     /// Each heading's level and position, for [`check_outline`].
     outline: Vec<(u8, Position)>,
+    /// Inside an author's `<!-- … -->` that spans raw HTML pieces.
+    in_comment: bool,
 }
 
 impl RenderState<'_> {
@@ -445,7 +449,17 @@ impl RenderState<'_> {
                 self.rendered.anchors.insert(name.to_string());
                 event
             }
+            Event::Html(piece) => Event::Html(self.without_comments(piece)),
+            Event::InlineHtml(piece) => Event::InlineHtml(self.without_comments(piece)),
             other => other,
+        }
+    }
+
+    /// `piece` of raw HTML without the author's comments (`rawhtml::without_comments`).
+    fn without_comments<'e>(&mut self, piece: CowStr<'e>) -> CowStr<'e> {
+        match without_comments(&piece, &mut self.in_comment) {
+            Cow::Borrowed(_) => piece,
+            Cow::Owned(kept) => kept.into(),
         }
     }
 

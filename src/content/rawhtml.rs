@@ -20,6 +20,7 @@
 //! Invariant: linear in the input (each byte is looked at a bounded number
 //! of times, whatever the nesting), so a hostile page cannot slow a build.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// A problem in the raw HTML, at a byte offset of the body.
@@ -552,6 +553,68 @@ fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
     (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
+/// Author comments (`<!-- ask Dr Lee -->`) removed from one piece of a
+/// page's raw HTML: they are notes for the clinic, not for patients, and
+/// are never published (pages are not minified, which once removed them,
+/// issue #13). carebook's own markers (`<!--carebook-…-->`, replaced when
+/// the page is rendered) stay. `in_comment` carries a comment that spans
+/// pieces (an HTML block comes one line at a time) from one call to the
+/// next. A comment never closed is an error of [`RawHtmlChecker`]; here it
+/// simply runs to the end.
+pub fn without_comments<'a>(piece: &'a str, in_comment: &mut bool) -> Cow<'a, str> {
+    if !*in_comment && !piece.contains("<!--") {
+        return Cow::Borrowed(piece);
+    }
+    let mut out = String::with_capacity(piece.len());
+    let mut rest = piece;
+    loop {
+        if *in_comment {
+            match comment_end(rest) {
+                Some(end) => {
+                    rest = &rest[end..];
+                    *in_comment = false;
+                }
+                None => return Cow::Owned(out),
+            }
+        }
+        let Some(start) = find_author_comment(rest) else {
+            out.push_str(rest);
+            return Cow::Owned(out);
+        };
+        out.push_str(&rest[..start]);
+        rest = &rest[start + 4..];
+        // `<!-->` and `<!--->` are whole (empty) comments in HTML.
+        if let Some(after) = rest.strip_prefix('>').or_else(|| rest.strip_prefix("->")) {
+            rest = after;
+        } else {
+            *in_comment = true;
+        }
+    }
+}
+
+/// Where the first `<!--` that is not carebook's own marker starts.
+fn find_author_comment(text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find("<!--") {
+        let at = from + at;
+        if !text[at + 4..].starts_with("carebook-") {
+            return Some(at);
+        }
+        from = at + 4;
+    }
+    None
+}
+
+/// The index after the `-->` (or `--!>`) that closes the comment `text` is in.
+fn comment_end(text: &str) -> Option<usize> {
+    let close = text.find("-->").map(|at| at + 3);
+    let bang = text.find("--!>").map(|at| at + 4);
+    match (close, bang) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -676,5 +739,25 @@ mod tests {
         assert!(d.problems.is_empty(), "{:?}", d.problems);
         c.finish();
         assert_eq!(c.problems.len(), 1); // the div is never closed
+    }
+
+    #[test]
+    fn author_comments_are_removed_and_markers_kept() {
+        let mut open = false;
+        assert_eq!(
+            without_comments("a<!-- note -->b<!--carebook-embed:0-->c", &mut open),
+            "ab<!--carebook-embed:0-->c"
+        );
+        assert!(!open);
+        // A comment across the lines of an HTML block.
+        assert_eq!(without_comments("<p>x<!-- one\n", &mut open), "<p>x");
+        assert!(open);
+        assert_eq!(without_comments("two\n", &mut open), "");
+        assert_eq!(without_comments("three --> y</p>\n", &mut open), " y</p>\n");
+        assert!(!open);
+        assert_eq!(without_comments("<!-->a<!--->b<!-- c --!>d", &mut open), "abd");
+        assert!(matches!(without_comments("<b>plain</b>", &mut open), Cow::Borrowed(_)));
+        assert_eq!(without_comments("x<!-- never closed", &mut open), "x");
+        assert!(open);
     }
 }

@@ -1,10 +1,9 @@
 //! Stage 4, the only other stage that touches the disk: each rendered file
-//! is minified, hashed for the service worker and handed on to where it is
+//! is hashed for the service worker and handed on to where it is
 //! kept (the spare output tree, [`write`], or memory), as soon as it is
 //! rendered; then the manifest and service worker, made from the list of
 //! what was published, and the spare tree swapped in.
 
-pub(crate) mod minify;
 pub(crate) mod offline;
 pub mod write;
 
@@ -14,14 +13,17 @@ use std::sync::{Mutex, PoisonError};
 use tera::Tera;
 
 use crate::error::BuildError;
-use crate::output::minify::minify_file;
 use crate::output::offline::{OfflineInput, OutputEntry, add_manifest, add_offline_support};
 use crate::render::{FileSink, OutputSet};
 use crate::source::config::Config;
 
 /// Stage 4a for a published site, as a [`FileSink`] for the render stage:
-/// minifies each file and remembers its size and hash (all the service
-/// worker needs of it), then hands the bytes to `store`.
+/// remembers each file's size and hash (all the service worker needs of
+/// it), then hands the bytes to `store`. Pages are not minified: the
+/// templates lost their indentation once, when loaded
+/// (`render::template_text`), and author comments are left out of the
+/// Markdown's HTML, which is all minifying each page did that gzip does not
+/// (issue #13: it was over a third of a build's CPU).
 pub struct Publisher<'a> {
     store: &'a dyn FileSink,
     published: Mutex<Vec<OutputEntry>>,
@@ -68,7 +70,6 @@ pub struct Precached<'a> {
 
 impl FileSink for Publisher<'_> {
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), BuildError> {
-        let bytes = minify_file(&path, bytes);
         let entry = OutputEntry::of(&path, &bytes);
         self.store.put(path, bytes)?;
         self.published.lock().unwrap_or_else(PoisonError::into_inner).push(entry);
@@ -77,7 +78,7 @@ impl FileSink for Publisher<'_> {
 }
 
 /// Stage 4a for a preview: the web app manifest (pages link to it); no
-/// minifying and no service worker.
+/// service worker.
 pub fn finish_preview(files: &mut OutputSet, config: &Config) {
     add_manifest(files, config);
 }

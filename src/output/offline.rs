@@ -1,8 +1,8 @@
-//! `output::offline`, after minifying: makes the site installable and usable offline.
+//! `output::offline`, once every file is written: makes the site installable and usable offline.
 //!
 //! Input: the list of written files with their sizes and hashes
 //! ([`OutputEntry`]), never their bytes, so that pages can stream through
-//! render, minify and write. Output: `manifest.webmanifest` and the
+//! render and write. Output: `manifest.webmanifest` and the
 //! theme's `sw.js`, rendered with a [`PrecachePlan`]:
 //!
 //! - **install**, saved on the first visit, all or nothing: the shell

@@ -2,7 +2,7 @@
 //! site: pages, worksheets, search indexes, sitemap, robots.txt, the
 //! security headers, assets and images. Each file is handed to a
 //! [`FileSink`] as soon as it is rendered (issue #13): a published build's
-//! sink minifies and writes it, so the pages of a large site are never all
+//! sink hashes and writes it, so the pages of a large site are never all
 //! in memory at once; a preview's sink collects them ([`Collect`]).
 
 pub(crate) mod assets;
@@ -14,6 +14,7 @@ pub mod pages;
 pub mod search;
 pub(crate) mod shortcodes;
 pub(crate) mod sitemap;
+pub(crate) mod template_text;
 pub(crate) mod worksheets;
 
 use std::collections::BTreeMap;

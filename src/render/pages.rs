@@ -21,6 +21,7 @@ use crate::content::translations::UiText;
 use crate::error::BuildError;
 use crate::render::FileSink;
 use crate::render::memo::{RenderMemo, render_fingerprint, site_fingerprint};
+use crate::render::template_text::without_indentation;
 use crate::render::worksheets::{
     CollectionContext, WorksheetContext, journal_collections, worksheet_context,
 };
@@ -39,19 +40,21 @@ pub const REQUIRED_TEMPLATES: &[&str] = &["index.html", "section.html", "page.ht
 /// Compiles the templates. Each is parsed alone first so that a syntax
 /// error names its template; then all are loaded together for inheritance.
 pub fn load_templates<'a>(
-    templates: impl Iterator<Item = &'a TemplateSource> + Clone,
+    templates: impl Iterator<Item = &'a TemplateSource>,
 ) -> Result<Tera, BuildError> {
-    for template in templates.clone() {
+    let texts: Vec<(&str, Cow<'_, str>)> =
+        templates.map(|t| (t.name.as_str(), loaded_text(t))).collect();
+    for (name, text) in &texts {
         let mut alone = Tera::default();
-        if let Err(source) = alone.add_raw_template(&template.name, &template.text)
+        if let Err(source) = alone.add_raw_template(name, text)
             && !matches!(source.kind, tera::ErrorKind::MissingParent { .. })
         {
-            return Err(BuildError::TemplateLoad { name: template.name.clone(), source });
+            return Err(BuildError::TemplateLoad { name: (*name).to_string(), source });
         }
     }
     let mut tera = Tera::default();
     tera.set_escape_fn(escape_html);
-    tera.add_raw_templates(templates.map(|t| (t.name.as_str(), t.text.as_str())))
+    tera.add_raw_templates(texts.iter().map(|(name, text)| (*name, text.as_ref())))
         .map_err(|source| BuildError::TemplateLoad { name: "the templates".into(), source })?;
     for required in REQUIRED_TEMPLATES {
         if !tera.get_template_names().any(|name| name == *required) {
@@ -62,6 +65,16 @@ pub fn load_templates<'a>(
         }
     }
     Ok(tera)
+}
+
+/// The text Tera compiles for `template`: an HTML template without its
+/// indentation, so that no page needs minifying (`render::template_text`).
+fn loaded_text(template: &TemplateSource) -> Cow<'_, str> {
+    if template.name.ends_with(".html") {
+        without_indentation(&template.text)
+    } else {
+        Cow::Borrowed(&template.text)
+    }
 }
 
 /// Escapes text for HTML. Tera's own escaper also encodes `/`, which bloats
@@ -611,7 +624,8 @@ impl Renderer<'_> {
         self.render_context(template, source, context)
     }
 
-    /// Renders `template` with `context` and the site.
+    /// Renders `template` with `context` and the site, without the blank
+    /// lines the templates' `{% extends %}` and comments leave before it.
     fn render_context(
         &self,
         template: &str,
@@ -622,7 +636,10 @@ impl Renderer<'_> {
         self.input
             .tera
             .render(template, &context)
-            .map(String::into_bytes)
+            .map(|mut html| {
+                html.drain(..html.len() - html.trim_start().len());
+                html.into_bytes()
+            })
             .map_err(|err| render_error(template, source, err))
     }
 

@@ -765,14 +765,13 @@ fn expand_hex_colour(value: &str) -> String {
     }
 }
 
-/// What a build is for. A preview (`serve`, `check`) skips minifying HTML,
-/// the service worker and indexing the pages for search: a preview needs
-/// no smaller files, its pages never register the worker, its search
-/// indexes are built when first fetched, and the three are most of the
-/// time of a rebuild.
+/// What a build is for. A preview (`serve`, `check`) skips the service
+/// worker and indexing the pages for search: its pages never register the
+/// worker, its search indexes are built when first fetched, and the two
+/// are much of the time of a rebuild.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
-    /// `carebook build`: minified, with the service worker.
+    /// `carebook build`: with the service worker and the search indexes.
     Publish,
     /// `carebook serve`: as rendered, without the service worker, the search
     /// indexes deferred (`PreviewParts::deferred_search`).

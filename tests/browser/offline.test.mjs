@@ -85,7 +85,7 @@ async function whyNoJournal(outDir) {
   if (!(await exists('js/journal.js'))) return 'the theme has no js/journal.js yet';
   if (!(await exists(`${JOURNAL_PATH}index.html`))) return `the site has no /${JOURNAL_PATH} journal page`;
   const html = await fs.readFile(path.join(outDir, JOURNAL_PATH, 'index.html'), 'utf8');
-  // The built HTML is minified: attribute quotes may be gone.
+  // A theme may write the attribute with or without quotes.
   if (!/name=["']?held-back["'\s>]/.test(html)) return `/${JOURNAL_PATH} has no "held-back" prompt`;
   return null;
 }

@@ -90,7 +90,7 @@ test('Rust and JavaScript fold and cut the shared cases identically (Node and Ch
 
 test('the form is hidden without JavaScript, and with it shown from the first paint, moving nothing', async () => {
   const html = await fs.readFile(path.join(fixture.outDir, 'index.html'), 'utf8');
-  assert.match(html, /<form[^>]*class=search[^>]*hidden/, 'the built form carries `hidden`');
+  assert.match(html, /<form[^>]*class="search"[^>]*hidden/, 'the built form carries `hidden`');
   await withPage(
     browser,
     async ({ page }) => {

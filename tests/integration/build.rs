@@ -38,11 +38,11 @@ fn internal_links_resolve_to_page_urls() {
     let site = SiteTest::fixture("basic");
     assert!(site.build().success);
     let home = site.main_of("index.html");
-    assert!(home.contains("href=/prepare/"), "{home}");
-    assert!(home.contains("href=/prepare/gather/#the-list"), "{home}");
+    assert!(home.contains("href=\"/prepare/\""), "{home}");
+    assert!(home.contains("href=\"/prepare/gather/#the-list\""), "{home}");
     let gather = site.main_of("prepare/gather/index.html");
-    assert!(gather.contains("href=/prepare/start-here/#step-one"), "{gather}");
-    assert!(gather.contains("href=#notes"), "{gather}");
+    assert!(gather.contains("href=\"/prepare/start-here/#step-one\""), "{gather}");
+    assert!(gather.contains("href=\"#notes\""), "{gather}");
 }
 
 #[test]
@@ -51,8 +51,8 @@ fn markdown_extensions_render() {
     assert!(site.build().success);
     let gather = site.main_of("prepare/gather/index.html");
     assert!(gather.contains("<table>"), "{gather}");
-    assert!(gather.contains("type=checkbox"), "{gather}");
-    assert!(gather.contains("<h2 id=the-list>"), "{gather}");
+    assert!(gather.contains("type=\"checkbox\""), "{gather}");
+    assert!(gather.contains("<h2 id=\"the-list\">"), "{gather}");
     assert!(gather.contains("footnote"), "{gather}");
     let first = site.main_of("prepare/start-here/index.html");
     assert!(first.contains("“this” – slowly") || first.contains("“this” —"), "{first}");
@@ -69,16 +69,25 @@ fn stylesheet_is_fingerprinted_and_carries_clinic_colours() {
     assert_eq!(css.len(), 1, "{:?}", files.keys());
     assert_ne!(css[0], "style.css");
     assert!(String::from_utf8_lossy(&files[css[0]]).contains("--color-primary:#224466"));
-    assert!(site.read_output("index.html").contains(&format!("href=/{}", css[0])));
+    assert!(site.read_output("index.html").contains(&format!("href=\"/{}\"", css[0])));
 }
 
 #[test]
-fn html_is_minified() {
+fn pages_carry_no_template_indentation_and_no_author_comments() {
     let site = SiteTest::fixture("basic");
-    assert!(site.build().success);
+    let note = "<!-- ask Dr Lee\nabout the dose -->\n\nBefore <!-- inline note --> after.\n";
+    site.write(
+        "content/noted.md",
+        &format!("+++\ntitle = \"Noted\"\ndescription = \"A page with notes.\"\n+++\n\n{note}"),
+    );
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
     let html = site.read_output("index.html");
-    assert!(!html.contains("\n  "), "indentation left in output");
-    assert!(html.starts_with("<!doctype html>"), "{}", &html[..40.min(html.len())]);
+    assert!(!html.contains("\n "), "indentation left in output");
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..40.min(html.len())]);
+    let noted = site.main_of("noted/index.html");
+    assert!(noted.contains("<p>Before  after.</p>"), "{noted}");
+    assert!(!noted.contains("Dr Lee") && !noted.contains("inline note"), "{noted}");
 }
 
 #[test]
@@ -109,7 +118,7 @@ fn base_url_with_a_path_prefixes_every_url() {
     assert!(run.success, "{}", run.stderr);
     assert!(site.public().join("prepare/gather/index.html").exists());
     let home = site.read_output("index.html");
-    assert!(home.contains("href=/guide/prepare/gather/#the-list"), "{home}");
+    assert!(home.contains("href=\"/guide/prepare/gather/#the-list\""), "{home}");
     assert!(
         site.read_output("sitemap.xml")
             .contains("<loc>https://clinic.example/guide/prepare/</loc>")
@@ -157,14 +166,14 @@ fn every_page_has_the_safety_box_and_no_outside_requests() {
         }
         let html = String::from_utf8(bytes).unwrap();
         assert!(html.contains("Call 988 if you need help now."), "{path} lacks the safety text");
-        assert!(html.contains("href=tel:988"), "{path} lacks the crisis phone link");
+        assert!(html.contains("href=\"tel:988\""), "{path} lacks the crisis phone link");
         for tag in html.split('<').skip(1) {
             let tag = tag.split('>').next().unwrap_or_default();
             let outside =
                 ["=http:", "=https:", "=//", "=\"http", "=\"//"].iter().any(|p| tag.contains(p));
             // A canonical link names the page's public address; it is not a request.
-            let allowed =
-                tag.starts_with("link ") && tag.contains("rel=canonical") || tag.starts_with("a ");
+            let allowed = tag.starts_with("link ") && tag.contains("rel=\"canonical\"")
+                || tag.starts_with("a ");
             assert!(!outside || allowed, "{path} requests something off the site: <{tag}>");
         }
     }
@@ -188,15 +197,18 @@ fn init_creates_a_site_that_builds_without_warnings() {
         assert!(public.join(page).join("index.html").exists(), "no {page}");
     }
     let html = |page: &str| fs::read_to_string(public.join(page).join("index.html")).unwrap();
-    assert!(html("guide/what-to-bring").contains("type=checkbox"));
+    assert!(html("guide/what-to-bring").contains("type=\"checkbox\""));
     assert!(
-        html("guide/how-you-feel").contains("data-type=scale"),
+        html("guide/how-you-feel").contains("data-type=\"scale\""),
         "the starter journal has a scale"
     );
     // Written by the theme, not as an address in the Markdown: an address
     // link such as /guide/print/ breaks when base_url has a path.
-    assert!(html("guide").contains("print-pack-link><a href=/guide/print/>"), "no print pack link");
-    assert!(html("").contains("print-pack-link><a href=/print/>"), "no print pack link");
+    assert!(
+        html("guide").contains("print-pack-link\"><a href=\"/guide/print/\">"),
+        "no print pack link"
+    );
+    assert!(html("").contains("print-pack-link\"><a href=\"/print/\">"), "no print pack link");
     let run =
         site.run(&["build", "--root", "new-site", "--base-url", "https://clinic.example/guide/"]);
     assert!(run.success, "the starter site must build under a path too\n{}", run.stderr);
@@ -233,12 +245,12 @@ fn site_shortcodes_are_drawn_by_their_template() {
     let main = site.main_of("contacts/index.html");
     assert!(
         main.contains(
-            "<strong>Night nurse</strong><br><a href=tel:+15550199>+1 555 0199</a> (after 6 pm)"
+            "<strong>Night nurse</strong><br><a href=\"tel:+15550199\">+1 555 0199</a> (after 6 pm)"
         ),
         "{main}"
     );
     // `note=false` leaves the optional part out; no marker is left behind.
-    assert!(main.contains("+1 555 0100</a></div>"), "{main}");
+    assert!(main.contains("+1 555 0100</a></p></div>"), "{main}");
     assert!(!main.contains("carebook-shortcode") && !main.contains("{{"), "{main}");
 }
 
@@ -268,11 +280,11 @@ fn extra_tables_reach_templates_as_written() {
 /// The `href` of the pager link with `rel` (`prev`, `next`) on a built page.
 fn pager_link(site: &SiteTest, page: &str, rel: &str) -> Option<String> {
     let html = site.read_output(page);
-    let at = html.find(&format!("rel={rel}"))?;
+    let at = html.find(&format!("rel=\"{rel}\""))?;
     let tag_start = html[..at].rfind("<a ")?;
     let tag = &html[tag_start..at];
-    let href = tag.split("href=").nth(1)?;
-    Some(href.trim_matches(|c| c == '"' || c == ' ').to_string())
+    let href = tag.split("href=\"").nth(1)?;
+    Some(href.split('"').next()?.to_string())
 }
 
 #[test]

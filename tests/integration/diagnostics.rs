@@ -224,7 +224,7 @@ fn file_names_become_lower_case_addresses_and_percent_encoded_links_resolve() {
     let run = site.build();
     assert!(run.success, "{}", run.stderr);
     let main = site.main_of("before-surgery/index.html");
-    assert!(main.contains("href=/before-surgery/my-page/"), "{main}");
+    assert!(main.contains("href=\"/before-surgery/my-page/\""), "{main}");
     site.read_output("before-surgery/my-page/index.html");
 }
 

@@ -15,14 +15,14 @@ fn built() -> SiteTest {
 fn each_language_gets_its_own_url_prefix_lang_and_dir() {
     let site = built();
     let en = site.read_output("a/index.html");
-    assert!(en.contains("<html dir=ltr lang=en>"), "{en}");
+    assert!(en.contains("<html lang=\"en\" dir=\"ltr\">"), "{en}");
     let es = site.read_output("es/a/index.html");
-    assert!(es.contains("<html dir=ltr lang=es>"), "{es}");
+    assert!(es.contains("<html lang=\"es\" dir=\"ltr\">"), "{es}");
     assert!(site.main_of("es/a/index.html").contains("Unas palabras en español."));
     let ar = site.read_output("ar/a/index.html");
-    assert!(ar.contains("<html dir=rtl lang=ar>"), "{ar}");
+    assert!(ar.contains("<html lang=\"ar\" dir=\"rtl\">"), "{ar}");
     // Links inside a translation stay in its language.
-    assert!(site.main_of("es/index.html").contains("href=/es/b/"));
+    assert!(site.main_of("es/index.html").contains("href=\"/es/b/\""));
     // The theme's words are Spanish, and so are the title and crisis text.
     assert!(es.contains("Ir al contenido principal"), "{es}");
     assert!(es.contains("Guía de prueba"), "{es}");
@@ -35,14 +35,14 @@ fn hreflang_lists_the_translations_and_x_default() {
     let site = built();
     let es = site.read_output("es/a/index.html");
     for link in [
-        "<link href=https://fixture.example/a/ hreflang=en rel=alternate>",
-        "<link href=https://fixture.example/es/a/ hreflang=es rel=alternate>",
-        "<link href=https://fixture.example/a/ hreflang=x-default rel=alternate>",
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://fixture.example/a/\">",
+        "<link rel=\"alternate\" hreflang=\"es\" href=\"https://fixture.example/es/a/\">",
+        "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://fixture.example/a/\">",
     ] {
         assert!(es.contains(link), "no {link} in\n{es}");
     }
     // Arabic has no translation of a: no alternate claims one.
-    assert!(!es.contains("hreflang=ar rel=alternate"), "{es}");
+    assert!(!es.contains("<link rel=\"alternate\" hreflang=\"ar\""), "{es}");
     let sitemap = site.read_output("sitemap.xml");
     assert!(sitemap.contains("<loc>https://fixture.example/es/a/</loc>"), "{sitemap}");
     assert!(
@@ -65,12 +65,12 @@ fn every_page_has_a_language_switcher_marking_the_current_language() {
         assert_eq!(nav.matches("<a ").count(), 3, "{nav}");
         assert_eq!(nav.matches("aria-current").count(), 1, "{nav}");
         let marked = nav.split("<a ").find(|link| link.contains("aria-current")).unwrap();
-        assert!(marked.contains(&format!("href={current} ")), "{nav}");
+        assert!(marked.contains(&format!("href=\"{current}\" ")), "{nav}");
     }
     let es_nav = site.read_output("es/b/index.html");
-    assert!(es_nav.contains("aria-label=Idioma"), "{es_nav}");
+    assert!(es_nav.contains("aria-label=\"Idioma\""), "{es_nav}");
     assert!(
-        es_nav.contains("<a aria-current=true dir=ltr href=/es/b/ hreflang=es lang=es>Español</a>"),
+        es_nav.contains("<a href=\"/es/b/\" lang=\"es\" hreflang=\"es\" dir=\"ltr\" aria-current=\"true\">Español</a>"),
         "{es_nav}"
     );
 }
@@ -79,34 +79,40 @@ fn every_page_has_a_language_switcher_marking_the_current_language() {
 fn an_untranslated_page_falls_back_with_a_notice_in_the_readers_language() {
     let site = built();
     let main = site.main_of("es/b/index.html");
-    assert!(main.starts_with("<main dir=ltr id=main lang=en tabindex=-1>"), "{main}");
+    assert!(
+        main.starts_with("<main id=\"main\" tabindex=\"-1\" lang=\"en\" dir=\"ltr\">"),
+        "{main}"
+    );
     assert!(
         main.contains(
-            "<p class=translation-notice dir=ltr lang=es>Esta página todavía no está traducida"
+            "<p class=\"translation-notice\" lang=\"es\" dir=\"ltr\">Esta página todavía no está traducida"
         ),
         "{main}"
     );
     assert!(main.contains("(English)"), "{main}");
     assert!(main.contains("Only in English."), "{main}");
     let html = site.read_output("es/b/index.html");
-    assert!(html.contains("<link href=https://fixture.example/b/ rel=canonical>"), "{html}");
+    assert!(
+        html.contains("<link rel=\"canonical\" href=\"https://fixture.example/b/\">"),
+        "{html}"
+    );
     // A translated page has no notice.
     assert!(!site.main_of("es/a/index.html").contains("translation-notice"));
     // Arabic pages in English content keep the page's rtl, the content ltr.
     let ar = site.main_of("ar/b/index.html");
-    assert!(ar.starts_with("<main dir=ltr id=main lang=en"), "{ar}");
+    assert!(ar.starts_with("<main id=\"main\" tabindex=\"-1\" lang=\"en\" dir=\"ltr\""), "{ar}");
 }
 
 #[test]
 fn translations_share_the_patients_journal_and_the_offline_pages_are_per_language() {
     let site = built();
-    assert!(site.main_of("j/index.html").contains("data-journal=j "));
+    assert!(site.main_of("j/index.html").contains("data-journal=\"j\" "));
     let es = site.main_of("es/j/index.html");
-    assert!(es.contains("data-journal=j "), "{es}");
+    assert!(es.contains("data-journal=\"j\" "), "{es}");
     assert!(es.contains("¿Cómo se siente?"), "{es}");
     assert!(es.contains("Sus entradas"), "{es}");
     let offline = site.read_output("es/offline/index.html");
-    assert!(offline.contains("<html dir=ltr lang=es>"), "{offline}");
+    assert!(offline.contains("<html lang=\"es\" dir=\"ltr\">"), "{offline}");
     assert!(offline.contains("Esta página aún no está guardada en su dispositivo"), "{offline}");
     let worker = site.read_output("sw.js");
     assert!(worker.contains(r#""/es/offline/""#), "{worker}");
@@ -115,7 +121,7 @@ fn translations_share_the_patients_journal_and_the_offline_pages_are_per_languag
     assert!(site.read_output("es/print/index.html").contains("Todas las hojas de trabajo"));
     // The scripts' words, as a JSON data block.
     let html = site.read_output("es/j/index.html");
-    assert!(html.contains("<script id=cb-text type=application/json>{"), "{html}");
+    assert!(html.contains("<script type=\"application/json\" id=\"cb-text\">{"), "{html}");
     assert!(html.contains("Guardado en este dispositivo a las {time}."), "{html}");
 }
 

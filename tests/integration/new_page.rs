@@ -33,8 +33,8 @@ fn new_pages_of_every_kind_build_and_check_without_warnings() {
     let run = site.build();
     assert!(run.success, "{}", run.stderr);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
-    assert!(site.main_of("before/what-to-pack/index.html").contains("type=checkbox"));
-    assert!(site.main_of("after/how-you-slept/index.html").contains("data-type=scale"));
+    assert!(site.main_of("before/what-to-pack/index.html").contains("type=\"checkbox\""));
+    assert!(site.main_of("after/how-you-slept/index.html").contains("data-type=\"scale\""));
     let check = site.run_within(&["check"], 60);
     assert!(check.success, "{}", check.stderr);
     assert!(check.stderr.contains(": 0 errors, 0 warnings"), "{}", check.stderr);

@@ -156,8 +156,8 @@ fn the_service_worker_precaches_the_index_and_the_script() {
     assert!(worker.contains("\"url\":\"/js/search.js\""), "script not precached");
     // The form points at the index and starts hidden.
     let home = site.read_output("index.html");
-    assert!(home.contains("data-index=/search-index.json"), "{home}");
-    assert!(home.contains("role=search"));
+    assert!(home.contains("data-index=\"/search-index.json\""), "{home}");
+    assert!(home.contains("role=\"search\""));
 }
 
 #[test]
@@ -165,7 +165,7 @@ fn a_site_under_a_sub_path_points_at_its_own_index() {
     let site = SiteTest::fixture("search");
     let run = site.run(&["build", "--base-url", "https://clinic.example/help/"]);
     assert!(run.success, "{}", run.stderr);
-    assert!(site.read_output("index.html").contains("data-index=/help/search-index.json"));
+    assert!(site.read_output("index.html").contains("data-index=\"/help/search-index.json\""));
     assert!(urls(&index_of(&site)).contains(&"/help/care/nausea/".to_string()));
     assert!(site.read_output("sw.js").contains("\"url\":\"/help/search-index.json\""));
 }

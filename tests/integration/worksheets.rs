@@ -13,20 +13,20 @@ fn built() -> SiteTest {
 fn prompts_pages_have_labelled_fields_of_each_type() {
     let site = built();
     let main = site.main_of("prepare/journal/index.html");
-    assert!(main.contains("data-journal=prepare/journal"), "{main}");
-    assert!(main.contains("<textarea") && main.contains("id=p-hope"), "{main}");
-    assert!(main.contains("for=p-hope"), "{main}");
+    assert!(main.contains("data-journal=\"prepare/journal\""), "{main}");
+    assert!(main.contains("<textarea") && main.contains("id=\"p-hope\""), "{main}");
+    assert!(main.contains("for=\"p-hope\""), "{main}");
     assert!(main.contains("A few words are enough."), "{main}");
-    assert!(main.contains("type=radio"), "the scale needs radio buttons: {main}");
+    assert!(main.contains("type=\"radio\""), "the scale needs radio buttons: {main}");
     assert!(main.contains("Tense") && main.contains("Relaxed"), "{main}");
-    assert!(main.contains("id=p-one-word"), "{main}");
+    assert!(main.contains("id=\"p-one-word\""), "{main}");
 }
 
 #[test]
 fn alongside_names_the_other_collection() {
     let site = built();
     let main = site.main_of("prepare/after/index.html");
-    assert!(main.contains("data-alongside=prepare/journal"), "{main}");
+    assert!(main.contains("data-alongside=\"prepare/journal\""), "{main}");
     assert!(main.contains("Before you start"), "{main}");
 }
 
@@ -34,28 +34,28 @@ fn alongside_names_the_other_collection() {
 fn checklists_have_labelled_boxes_groups_and_notes() {
     let site = built();
     let main = site.main_of("prepare/bag/index.html");
-    assert!(main.contains("data-checklist=prepare/bag"), "{main}");
-    assert!(main.contains("id=c-blanket") && main.contains("for=c-blanket"), "{main}");
+    assert!(main.contains("data-checklist=\"prepare/bag\""), "{main}");
+    assert!(main.contains("id=\"c-blanket\"") && main.contains("for=\"c-blanket\""), "{main}");
     assert!(main.contains("Something warm."), "{main}");
     assert!(main.contains("Comfort") && main.contains("Paperwork"), "{main}");
-    assert!(main.contains("data-item=your-id-card"), "{main}");
+    assert!(main.contains("data-item=\"your-id-card\""), "{main}");
 }
 
 #[test]
 fn habit_trackers_draw_a_grid_of_days() {
     let site = built();
     let main = site.main_of("prepare/habits/index.html");
-    assert!(main.contains("data-repeat-days=7"), "{main}");
+    assert!(main.contains("data-repeat-days=\"7\""), "{main}");
     assert!(main.contains("<table"), "{main}");
-    assert_eq!(main.matches("type=checkbox").count(), 14, "2 habits x 7 days: {main}");
+    assert_eq!(main.matches("type=\"checkbox\"").count(), 14, "2 habits x 7 days: {main}");
 }
 
 #[test]
 fn shortcodes_embed_the_same_checklist_with_unique_ids() {
     let site = built();
     let main = site.main_of("prepare/index.html");
-    assert!(main.contains("data-checklist=prepare/bag"), "{main}");
-    assert!(main.contains("id=e0-c-blanket"), "{main}");
+    assert!(main.contains("data-checklist=\"prepare/bag\""), "{main}");
+    assert!(main.contains("id=\"e0-c-blanket\""), "{main}");
     assert!(!main.contains("carebook-embed"), "marker left in output: {main}");
 }
 
@@ -123,13 +123,19 @@ fn my_answers_is_built_for_a_site_with_a_journal_and_linked_from_home_and_journa
     assert!(main.contains("data-journal-answers"), "{main}");
     assert!(main.contains("data-journal-nojs"), "it says what it needs without JavaScript: {main}");
     // Every journal, with what the script needs about each scale question.
-    assert!(main.contains("data-collection=prepare/journal"), "{main}");
-    assert!(main.contains("data-collection=prepare/after"), "{main}");
-    assert!(main.contains("data-low=Tense") && main.contains("data-high=Relaxed"), "{main}");
-    assert!(!main.contains("data-collection=prepare/bag"), "a checklist is not a journal: {main}");
-    assert!(site.main_of("index.html").contains("href=/journal/"), "the home page links it");
+    assert!(main.contains("data-collection=\"prepare/journal\""), "{main}");
+    assert!(main.contains("data-collection=\"prepare/after\""), "{main}");
     assert!(
-        site.main_of("prepare/journal/index.html").contains("href=/journal/"),
+        main.contains("data-low=\"Tense\"") && main.contains("data-high=\"Relaxed\""),
+        "{main}"
+    );
+    assert!(
+        !main.contains("data-collection=\"prepare/bag\""),
+        "a checklist is not a journal: {main}"
+    );
+    assert!(site.main_of("index.html").contains("href=\"/journal/\""), "the home page links it");
+    assert!(
+        site.main_of("prepare/journal/index.html").contains("href=\"/journal/\""),
         "a journal page links it"
     );
     let worker = site.read_output("sw.js");
