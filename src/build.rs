@@ -4,6 +4,8 @@
 //! ```text
 //! source::config::load_config  site.toml + command line   -> Config
 //! source::discover::discover   Config                     -> Sources     (reads the disk)
+//! output::stamp::up_to_date    Sources + Config           -> the last build's report, when
+//!                                                            nothing changed (ends here)
 //! content::build               Sources                    -> Content     (the site model, checked)
 //! render::prepare              Content                    -> Prepared    (the gate: any error stops here)
 //! render::render               Prepared                   -> each file, as it is rendered, to:
@@ -37,6 +39,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::BuildError;
 use crate::output::Publisher;
 use crate::output::offline::OutputEntry;
+use crate::output::stamp::{self, StoredReport};
 use crate::output::write::{SpareTree, WriteCounts};
 use crate::render::memo::RenderMemo;
 use crate::render::pages::{load_templates, template_names};
@@ -98,6 +101,9 @@ pub struct BuildReport {
     /// Files written because they changed, and files of the build before
     /// deleted: the rest of the output folder was already right.
     pub written: WriteCounts,
+    /// Nothing had changed since the last build, so nothing was rendered
+    /// or written (`output::stamp`).
+    pub unchanged: bool,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -111,6 +117,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut sources = discover(&config)?;
     let output_dir = options.output.clone().unwrap_or_else(|| config.default_output_dir());
     let tree = SpareTree::open(&output_dir, &config.root)?;
+    let inputs = stamp::inputs_fingerprint(&config, &sources);
+    if let Some(last) = stamp::up_to_date(&config.root, &output_dir, inputs) {
+        return Ok(BuildReport::unchanged(output_dir, last));
+    }
     let templates = load_templates(sources.templates.values())?;
     let content = content::build(&config, &sources, &template_names(&templates), Reuse::default());
     // The Markdown is parsed: the later stages read only the templates,
@@ -123,7 +133,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     let sum = |keep: &dyn Fn(&str) -> bool| bytes_of(keep).into_iter().sum();
     let max = |keep: &dyn Fn(&str) -> bool| bytes_of(keep).into_iter().max().unwrap_or(0);
-    Ok(BuildReport {
+    let report = BuildReport {
         output_dir,
         page_count: rendered.page_count,
         file_count: published.len(),
@@ -132,8 +142,41 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         search_part_bytes: max(&|p| is_search_file(p) && !p.ends_with(INDEX_FILE)),
         html_bytes: sum(&|p| p.ends_with(".html")),
         written,
+        unchanged: false,
         warnings: rendered.warnings,
-    })
+    };
+    stamp::record(&config.root, &report.output_dir, inputs, report.stored());
+    Ok(report)
+}
+
+impl BuildReport {
+    /// The report of a build that found nothing to do (`output::stamp`).
+    fn unchanged(output_dir: PathBuf, last: StoredReport) -> Self {
+        BuildReport {
+            output_dir,
+            page_count: last.page_count,
+            file_count: last.file_count,
+            search_index_bytes: last.search_index_bytes,
+            search_list_bytes: last.search_list_bytes,
+            search_part_bytes: last.search_part_bytes,
+            html_bytes: last.html_bytes,
+            written: WriteCounts { files: last.file_count, written: 0, removed: 0 },
+            unchanged: true,
+            warnings: last.warnings,
+        }
+    }
+
+    fn stored(&self) -> StoredReport {
+        StoredReport {
+            page_count: self.page_count,
+            file_count: self.file_count,
+            search_index_bytes: self.search_index_bytes,
+            search_list_bytes: self.search_list_bytes,
+            search_part_bytes: self.search_part_bytes,
+            html_bytes: self.html_bytes,
+            warnings: self.warnings.clone(),
+        }
+    }
 }
 
 /// Runs the pure stages for a published site, each file hashed and

@@ -154,16 +154,26 @@ fn run_build(options: &BuildOptions, verbose: bool) -> Result<(), BuildError> {
     for entry in carebook::diagnostic::grouped_text(&report.warnings, verbose) {
         eprintln!("{entry}");
     }
+    let with_warnings = match report.warnings.len() {
+        0 => String::new(),
+        n => format!(", with {}", carebook::diagnostic::count(n, "warning")),
+    };
+    if report.unchanged {
+        eprintln!(
+            "Nothing changed since the last build: {} ({} pages, {} files) is up to date{with_warnings} ({} ms)",
+            report.output_dir.display(),
+            report.page_count,
+            report.file_count,
+            started.elapsed().as_millis(),
+        );
+        return Ok(());
+    }
     eprintln!(
-        "Built {} pages ({} files) into {} in {} ms{}",
+        "Built {} pages ({} files) into {} in {} ms{with_warnings}",
         report.page_count,
         report.file_count,
         report.output_dir.display(),
         started.elapsed().as_millis(),
-        match report.warnings.len() {
-            0 => String::new(),
-            n => format!(", with {}", carebook::diagnostic::count(n, "warning")),
-        }
     );
     let written = report.written;
     eprintln!(

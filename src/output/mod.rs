@@ -5,6 +5,7 @@
 //! what was published, and the spare tree swapped in.
 
 pub(crate) mod offline;
+pub mod stamp;
 pub mod write;
 
 use std::collections::BTreeSet;

@@ -321,3 +321,55 @@ fn previous_and_next_lead_across_sections_in_reading_order() {
     assert_eq!(pager_link(&site, "before/pain/index.html", "prev"), None);
     assert_eq!(pager_link(&site, "contacts/index.html", "next"), None);
 }
+
+/// Issue #13: a build with nothing to do does nothing, and says so; any
+/// change to the inputs, the command line or the output folder builds again.
+#[test]
+fn a_build_with_nothing_changed_writes_nothing_and_any_change_builds_again() {
+    let site = SiteTest::fixture("basic");
+    site.write("content/undescribed.md", "+++\ntitle = \"Undescribed\"\n+++\n\nText.\n");
+    let first = site.build();
+    assert!(first.success, "{}", first.stderr);
+    assert!(first.stderr.contains("has no description"), "{}", first.stderr);
+    let before = tree(&site.public());
+    let again = site.build();
+    assert!(again.success, "{}", again.stderr);
+    assert!(again.stderr.contains("Nothing changed since the last build"), "{}", again.stderr);
+    // The same warnings as the build that made the output.
+    assert!(again.stderr.contains("has no description"), "{}", again.stderr);
+    assert!(!again.stderr.contains("Wrote "), "{}", again.stderr);
+    assert_eq!(tree(&site.public()), before);
+
+    let rebuilt = |why: &str| {
+        let run = site.build();
+        assert!(run.success, "{why}: {}", run.stderr);
+        assert!(!run.stderr.contains("Nothing changed"), "{why}: {}", run.stderr);
+        assert!(site.build().stderr.contains("Nothing changed"), "{why}, then nothing");
+    };
+    // An edited page.
+    site.write("content/undescribed.md", "+++\ntitle = \"Undescribed\"\n+++\n\nOther text.\n");
+    rebuilt("an edited page");
+    assert!(site.read_output("undescribed/index.html").contains("Other text."));
+    // A page of public/ changed or deleted by hand is put back.
+    let page = site.public().join("undescribed/index.html");
+    fs::write(&page, "broken").unwrap();
+    rebuilt("a published page changed by hand");
+    assert!(site.read_output("undescribed/index.html").contains("Other text."));
+    fs::remove_file(&page).unwrap();
+    rebuilt("a published page deleted by hand");
+    assert!(page.exists());
+    // A file added to public/ by hand is removed, as by every build.
+    fs::write(site.public().join("stray.txt"), "x").unwrap();
+    rebuilt("a stray file in public/");
+    assert!(!site.public().join("stray.txt").exists());
+    // Another base URL on the command line.
+    let other = site.run(&["build", "--base-url", "https://other.example/guide"]);
+    assert!(other.success && !other.stderr.contains("Nothing changed"), "{}", other.stderr);
+    assert!(site.read_output("index.html").contains("/guide/"));
+    // A changed static file and a changed template.
+    site.write("static/robots.txt", "User-agent: *\n");
+    rebuilt("a new static file");
+    site.write("templates/page.html", "{% extends \"base.html\" %}{% block main %}<main id=\"main\"><p>Own</p></main>{% endblock main %}");
+    rebuilt("a changed template");
+    assert!(site.read_output("undescribed/index.html").contains("<p>Own</p>"));
+}
