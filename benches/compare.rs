@@ -7,7 +7,9 @@
 //! `benches/build.rs` once and then, run by run, alternating:
 //!
 //! - (a) `carebook build` into an empty folder;
-//! - (b) `carebook build` again, nothing changed, over the previous output;
+//! - (b) `carebook build` again, nothing changed, over the previous output
+//!   (it reads every source, finds the build stamp's fingerprint the same
+//!   and `public/` untouched, and stops: `output::stamp`);
 //! - (c) `carebook build` after one sentence of one page's Markdown was
 //!   edited (restored right after);
 //! - (d) Hugo (`/usr/bin/hugo`, or `CAREBOOK_BENCH_HUGO`) on the same
