@@ -39,7 +39,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::BuildError;
 use crate::output::Publisher;
 use crate::output::offline::OutputEntry;
-use crate::output::stamp::{self, StoredReport};
+use crate::output::stamp;
 use crate::output::write::{SpareTree, WriteCounts};
 use crate::render::memo::RenderMemo;
 use crate::render::pages::{load_templates, template_names};
@@ -85,9 +85,11 @@ pub struct PreviewParts {
     pub documents: DocumentMemo,
 }
 
-/// What a successful `build` did.
-#[derive(Debug)]
+/// What a successful `build` did. Kept in the build stamp (without what
+/// only this build knows) so that a build with nothing to do reports it again.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct BuildReport {
+    #[serde(skip)]
     pub output_dir: PathBuf,
     pub page_count: usize,
     pub file_count: usize,
@@ -100,9 +102,11 @@ pub struct BuildReport {
     pub html_bytes: usize,
     /// Files written because they changed, and files of the build before
     /// deleted: the rest of the output folder was already right.
+    #[serde(skip)]
     pub written: WriteCounts,
     /// Nothing had changed since the last build, so nothing was rendered
     /// or written (`output::stamp`).
+    #[serde(skip)]
     pub unchanged: bool,
     pub warnings: Vec<Diagnostic>,
 }
@@ -145,37 +149,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         unchanged: false,
         warnings: rendered.warnings,
     };
-    stamp::record(&config.root, &report.output_dir, inputs, report.stored());
+    stamp::record(&config.root, &report.output_dir, inputs, &report);
     Ok(report)
 }
 
 impl BuildReport {
-    /// The report of a build that found nothing to do (`output::stamp`).
-    fn unchanged(output_dir: PathBuf, last: StoredReport) -> Self {
-        BuildReport {
-            output_dir,
-            page_count: last.page_count,
-            file_count: last.file_count,
-            search_index_bytes: last.search_index_bytes,
-            search_list_bytes: last.search_list_bytes,
-            search_part_bytes: last.search_part_bytes,
-            html_bytes: last.html_bytes,
-            written: WriteCounts { files: last.file_count, written: 0, removed: 0 },
-            unchanged: true,
-            warnings: last.warnings,
-        }
-    }
-
-    fn stored(&self) -> StoredReport {
-        StoredReport {
-            page_count: self.page_count,
-            file_count: self.file_count,
-            search_index_bytes: self.search_index_bytes,
-            search_list_bytes: self.search_list_bytes,
-            search_part_bytes: self.search_part_bytes,
-            html_bytes: self.html_bytes,
-            warnings: self.warnings.clone(),
-        }
+    /// The last build's report, for a build that found nothing to do
+    /// (`output::stamp`): every file already up to date.
+    fn unchanged(output_dir: PathBuf, last: BuildReport) -> Self {
+        let written = WriteCounts { files: last.file_count, written: 0, removed: 0 };
+        BuildReport { output_dir, written, unchanged: true, ..last }
     }
 }
 

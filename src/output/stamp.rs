@@ -20,41 +20,33 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Diagnostic;
+use crate::render;
 use crate::source::config::Config;
 use crate::source::discover::Sources;
 
 /// Where the stamp is kept, in the site's folder.
 pub const STAMP_FILE: &str = ".carebook-cache/build-stamp.json";
 
-/// What a build reported, kept so that a build with nothing to do reports
-/// the same (the output folder is left out: the stamp names it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredReport {
-    pub page_count: usize,
-    pub file_count: usize,
-    pub search_index_bytes: usize,
-    pub search_list_bytes: usize,
-    pub search_part_bytes: usize,
-    pub html_bytes: usize,
-    pub warnings: Vec<Diagnostic>,
-}
-
-/// The stamp file: the inputs' fingerprint, the output folder and its files.
+/// The stamp file: the inputs' fingerprint, the output folder and its
+/// files, and what the build reported (`R`, the build's report).
 #[derive(Debug, Serialize, Deserialize)]
-struct Stamp {
+struct Stamp<R> {
     inputs: u64,
     output_dir: PathBuf,
     /// Every file of the output folder: path, size, modification time (ns).
     files: Vec<(String, u64, u128)>,
-    report: StoredReport,
+    report: R,
 }
 
-/// A fingerprint of everything a published build depends on.
+/// A fingerprint of everything a published build depends on: what every
+/// page's template output depends on (`render::memo::inputs_fingerprint`),
+/// the pages themselves and the binary.
 pub fn inputs_fingerprint(config: &Config, sources: &Sources) -> u64 {
     let mut hasher = DefaultHasher::new();
+    render::memo::inputs_fingerprint(config, sources).hash(&mut hasher);
     env!("CARGO_PKG_VERSION").hash(&mut hasher);
     // The binary carries the default theme and every rule: a rebuilt
     // carebook (new size or time) builds again.
@@ -68,17 +60,12 @@ pub fn inputs_fingerprint(config: &Config, sources: &Sources) -> u64 {
             .unwrap_or_default()
             .hash(&mut hasher);
     }
-    format!("{config:?}").hash(&mut hasher);
     for file in &sources.content {
         (&file.content_path, &file.display_path, &file.text).hash(&mut hasher);
     }
-    for (name, template) in &sources.templates {
-        (name, &template.text).hash(&mut hasher);
-    }
-    sources.statics.hash(&mut hasher);
-    sources.beside.hash(&mut hasher);
+    // Warnings name their files.
     for text in &sources.texts {
-        (&text.language, &text.display_path, &text.text).hash(&mut hasher);
+        text.display_path.hash(&mut hasher);
     }
     sources.diagnostics.len().hash(&mut hasher);
     hasher.finish()
@@ -86,9 +73,9 @@ pub fn inputs_fingerprint(config: &Config, sources: &Sources) -> u64 {
 
 /// The last build's report, if it was made from inputs with this
 /// fingerprint into `output_dir` and the folder is exactly as it left it.
-pub fn up_to_date(root: &Path, output_dir: &Path, inputs: u64) -> Option<StoredReport> {
+pub fn up_to_date<R: DeserializeOwned>(root: &Path, output_dir: &Path, inputs: u64) -> Option<R> {
     let text = std::fs::read(root.join(STAMP_FILE)).ok()?;
-    let stamp: Stamp = serde_json::from_slice(&text).ok()?;
+    let stamp: Stamp<R> = serde_json::from_slice(&text).ok()?;
     if stamp.inputs != inputs || stamp.output_dir != absolute(output_dir) {
         return None;
     }
@@ -98,7 +85,7 @@ pub fn up_to_date(root: &Path, output_dir: &Path, inputs: u64) -> Option<StoredR
 /// Records a successful build. A stamp that cannot be written only costs
 /// the next build its shortcut, so failures are ignored (and an old stamp
 /// is removed first, so that it can never describe this new output).
-pub fn record(root: &Path, output_dir: &Path, inputs: u64, report: StoredReport) {
+pub fn record<R: Serialize>(root: &Path, output_dir: &Path, inputs: u64, report: &R) {
     let path = root.join(STAMP_FILE);
     let _ = std::fs::remove_file(&path);
     let Some(files) = list_files(output_dir) else { return };
@@ -139,20 +126,11 @@ fn absolute(dir: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
-    fn report() -> StoredReport {
-        StoredReport {
-            page_count: 2,
-            file_count: 1,
-            search_index_bytes: 0,
-            search_list_bytes: 0,
-            search_part_bytes: 0,
-            html_bytes: 10,
-            warnings: vec![Diagnostic::warning(
-                "content/a.md",
-                Default::default(),
-                "no description",
-            )],
-        }
+    use crate::diagnostic::Diagnostic;
+
+    /// What a build reports, as far as the stamp is concerned.
+    fn report() -> Vec<Diagnostic> {
+        vec![Diagnostic::warning("content/a.md", Default::default(), "no description")]
     }
 
     #[test]
@@ -161,19 +139,22 @@ mod tests {
         let out = dir.path().join("public");
         std::fs::create_dir_all(out.join("a")).unwrap();
         std::fs::write(out.join("a/index.html"), "<p>a</p>").unwrap();
-        record(dir.path(), &out, 7, report());
-        assert_eq!(up_to_date(dir.path(), &out, 7), Some(report()));
-        assert_eq!(up_to_date(dir.path(), &out, 8), None, "other inputs");
-        assert_eq!(up_to_date(dir.path(), &dir.path().join("elsewhere"), 7), None);
+        record(dir.path(), &out, 7, &report());
+        assert_eq!(up_to_date::<Vec<Diagnostic>>(dir.path(), &out, 7), Some(report()));
+        assert_eq!(up_to_date::<Vec<Diagnostic>>(dir.path(), &out, 8), None, "other inputs");
+        assert_eq!(
+            up_to_date::<Vec<Diagnostic>>(dir.path(), &dir.path().join("elsewhere"), 7),
+            None
+        );
         // A file added, changed or removed by hand: build again.
         std::fs::write(out.join("extra.txt"), "x").unwrap();
-        assert_eq!(up_to_date(dir.path(), &out, 7), None, "a file added");
+        assert_eq!(up_to_date::<Vec<Diagnostic>>(dir.path(), &out, 7), None, "a file added");
         std::fs::remove_file(out.join("extra.txt")).unwrap();
-        assert!(up_to_date(dir.path(), &out, 7).is_some());
+        assert!(up_to_date::<Vec<Diagnostic>>(dir.path(), &out, 7).is_some());
         std::fs::write(out.join("a/index.html"), "<p>changed</p>").unwrap();
-        assert_eq!(up_to_date(dir.path(), &out, 7), None, "a file changed");
+        assert_eq!(up_to_date::<Vec<Diagnostic>>(dir.path(), &out, 7), None, "a file changed");
         // A damaged stamp is no stamp.
         std::fs::write(dir.path().join(STAMP_FILE), "{").unwrap();
-        assert_eq!(up_to_date(dir.path(), &out, 7), None);
+        assert_eq!(up_to_date::<Vec<Diagnostic>>(dir.path(), &out, 7), None);
     }
 }
