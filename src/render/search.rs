@@ -397,16 +397,20 @@ fn doc_tokens(doc: &SearchDoc) -> Vec<Vec<(String, u32)>> {
         .enumerate()
         .map(|(i, place)| {
             let heading: HashSet<String> = tokenize(&place.heading).into_iter().collect();
-            let mut seen = HashSet::new();
-            tokenize(&format!("{} {}", place.heading, place.text))
-                .into_iter()
-                .filter(|token| seen.insert(token.clone()))
-                .map(|token| {
-                    let in_title = i == 0 && title.contains(&token);
-                    let flags = u32::from(in_title) << 1 | u32::from(heading.contains(&token));
-                    (token, flags)
-                })
-                .collect()
+            let mut seen: HashSet<String> = HashSet::new();
+            let mut distinct = Vec::new();
+            let mut add = |token: &str| {
+                if !seen.contains(token) {
+                    seen.insert(token.to_string());
+                    let in_title = i == 0 && title.contains(token);
+                    let flags = u32::from(in_title) << 1 | u32::from(heading.contains(token));
+                    distinct.push((token.to_string(), flags));
+                }
+            };
+            // The heading, then the text: as if joined by a space.
+            for_each_token(&place.heading, &mut add);
+            for_each_token(&place.text, &mut add);
+            distinct
         })
         .collect()
 }
@@ -571,50 +575,59 @@ fn is_word_char(c: char) -> bool {
 ///
 /// Everything else (spaces, punctuation, symbols) separates tokens.
 pub fn tokenize(text: &str) -> Vec<String> {
-    // Folded a word at a time, so that plain-ASCII words (most of them) skip
-    // Unicode normalisation; nothing combines across a space, so the result
-    // is that of folding the whole text.
-    let mut folded = String::with_capacity(text.len());
-    for (i, chunk) in text.split(' ').enumerate() {
-        if i > 0 {
-            folded.push(' ');
-        }
-        folded.push_str(&fold(chunk));
-    }
     let mut tokens = Vec::new();
-    let mut word = String::new();
-    let mut unspaced: Vec<char> = Vec::new();
-    for c in folded.chars() {
-        if is_unspaced(c) {
-            push_word(&mut tokens, &mut word);
-            unspaced.push(c);
-        } else if is_word_char(c) {
-            push_unspaced(&mut tokens, &mut unspaced);
-            word.push(c);
-        } else {
-            push_word(&mut tokens, &mut word);
-            push_unspaced(&mut tokens, &mut unspaced);
-        }
-    }
-    push_word(&mut tokens, &mut word);
-    push_unspaced(&mut tokens, &mut unspaced);
+    for_each_token(text, |token| tokens.push(token.to_string()));
     tokens
 }
 
-fn push_word(tokens: &mut Vec<String>, word: &mut String) {
+/// [`tokenize`] without a string per token: `f` sees each token in turn,
+/// in a buffer reused for the next. One page of 1.5 MB held 240,000 token
+/// strings at once, most of its peak memory (issue #16).
+pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
+    // Folded a word at a time, so that plain-ASCII words (most of them) skip
+    // Unicode normalisation; nothing combines across a space, so the result
+    // is that of folding the whole text.
+    let mut word = String::new();
+    let mut unspaced: Vec<char> = Vec::new();
+    let mut pair = String::new();
+    for chunk in text.split(' ') {
+        let folded = fold(chunk);
+        for c in folded.chars() {
+            if is_unspaced(c) {
+                end_word(&mut word, &mut f);
+                unspaced.push(c);
+            } else if is_word_char(c) {
+                end_unspaced(&mut unspaced, &mut pair, &mut f);
+                word.push(c);
+            } else {
+                end_word(&mut word, &mut f);
+                end_unspaced(&mut unspaced, &mut pair, &mut f);
+            }
+        }
+        // The space between chunks separates tokens too.
+        end_word(&mut word, &mut f);
+        end_unspaced(&mut unspaced, &mut pair, &mut f);
+    }
+}
+
+fn end_word(word: &mut String, f: &mut impl FnMut(&str)) {
     let length = word.chars().count();
     if (2..=MAX_TOKEN_CHARS).contains(&length) {
-        tokens.push(std::mem::take(word));
+        f(word);
     }
     word.clear();
 }
 
-fn push_unspaced(tokens: &mut Vec<String>, run: &mut Vec<char>) {
-    for pair in run.windows(2) {
-        tokens.push(pair.iter().collect());
+fn end_unspaced(run: &mut Vec<char>, pair: &mut String, f: &mut impl FnMut(&str)) {
+    for two in run.windows(2) {
+        pair.clear();
+        pair.extend(two);
+        f(pair);
     }
-    if let Some(last) = run.last() {
-        tokens.push(last.to_string());
+    if let Some(&last) = run.last() {
+        pair.clear();
+        pair.push(last);
+        f(pair);
     }
     run.clear();
 }
@@ -716,8 +729,17 @@ fn push_text(into: &mut String, text: &str) {
     into.push_str(text);
 }
 
+/// `text` with each run of white space made one space, trimmed; without a
+/// list of its words (a page's text can be megabytes).
 fn collapse_spaces(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// What the scanner needs of a tag.
