@@ -28,6 +28,7 @@
 //! `render::memo`). Content problems are collected from every stage and
 //! reported together.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -126,10 +127,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         return Ok(BuildReport::unchanged(output_dir, last));
     }
     let templates = load_templates(sources.templates.values())?;
-    let content = content::build(&config, &sources, &template_names(&templates), Reuse::default());
-    // The Markdown is parsed: the later stages read only the templates,
-    // words and static files (at 10,000 pages the text is 31 MB).
-    sources.content = Vec::new();
+    // The later stages read only the templates, words and static files:
+    // each page's text becomes its parsed body (at 10,000 pages the text
+    // is 31 MB).
+    let files = Cow::Owned(std::mem::take(&mut sources.content));
+    let content =
+        content::build(&config, &sources, files, &template_names(&templates), Reuse::default());
     let (published, rendered) = publish_content(&config, &sources, &templates, content, &tree)?;
     let written = tree.swap_in()?;
     let bytes_of = |keep: &dyn Fn(&str) -> bool| -> Vec<usize> {
@@ -171,7 +174,8 @@ fn publish(
     tera: &Tera,
     store: &dyn FileSink,
 ) -> Result<(Vec<OutputEntry>, Rendered), BuildError> {
-    let content = content::build(config, sources, &template_names(tera), Reuse::default());
+    let files = Cow::Borrowed(sources.content.as_slice());
+    let content = content::build(config, sources, files, &template_names(tera), Reuse::default());
     publish_content(config, sources, tera, content, store)
 }
 
@@ -216,7 +220,8 @@ pub fn render_output_with(
         publish(config, sources, tera, &files)?.1
     } else {
         let reuse = Reuse { last: memo.map(|m| &m.documents), keep: purpose == Purpose::Preview };
-        let content = content::build(config, sources, &template_names(tera), reuse);
+        let texts = Cow::Borrowed(sources.content.as_slice());
+        let content = content::build(config, sources, texts, &template_names(tera), reuse);
         let prepared = render::prepare(config, sources, tera, content, purpose)?;
         render::render(config, sources, tera, prepared, purpose, memo, &files)?
     };

@@ -24,6 +24,7 @@ pub(crate) mod reading;
 pub mod report;
 pub mod review;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -105,7 +106,9 @@ fn build_stages(
     sources: &Sources,
 ) -> Result<(Vec<Diagnostic>, LanguageDocs), BuildError> {
     let tera = load_templates(sources.templates.values())?;
-    let mut content = content::build(config, sources, &template_names(&tera), Reuse::default());
+    let files = Cow::Borrowed(sources.content.as_slice());
+    let mut content =
+        content::build(config, sources, files, &template_names(&tera), Reuse::default());
     let docs = std::mem::take(&mut content.docs);
     let rendered =
         render::prepare(config, sources, &tera, content, Purpose::Check).and_then(|prepared| {

@@ -274,6 +274,28 @@ fn no_front_matter(text: &str) -> (Position, String, String) {
 
 /// Reads one content file.
 pub fn parse_document(file: &SourceFile) -> Result<ParsedDoc, Vec<Diagnostic>> {
+    let (mut doc, body) = parse_front_matter(file)?;
+    doc.body = file.text[body].to_string();
+    Ok(doc)
+}
+
+/// [`parse_document`] of a file that is not needed afterwards: its text
+/// becomes the body, without a copy (a build holding every page's text and
+/// a copy of each body at once, issue #13).
+pub fn parse_document_owned(file: SourceFile) -> Result<ParsedDoc, Vec<Diagnostic>> {
+    let (mut doc, body) = parse_front_matter(&file)?;
+    let mut text = file.text;
+    text.truncate(body.end);
+    text.drain(..body.start);
+    doc.body = text;
+    Ok(doc)
+}
+
+/// The document of `file` with an empty body, and where its body is in
+/// its text.
+fn parse_front_matter(
+    file: &SourceFile,
+) -> Result<(ParsedDoc, std::ops::Range<usize>), Vec<Diagnostic>> {
     let path = file.display_path.as_path();
     let split = split_front_matter(&file.text).map_err(|(position, message, hint)| {
         vec![Diagnostic::error(path, position, message).with_hint(hint)]
@@ -299,16 +321,20 @@ pub fn parse_document(file: &SourceFile) -> Result<ParsedDoc, Vec<Diagnostic>> {
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    Ok(ParsedDoc {
+    // The body is a slice of the text (after a byte-order mark and the
+    // front matter).
+    let start = split.body.as_ptr() as usize - file.text.as_ptr() as usize;
+    let doc = ParsedDoc {
         content_path: file.content_path.clone(),
         display_path: file.display_path.clone(),
         role,
         meta,
         slug,
         kind,
-        body: split.body.to_string(),
+        body: String::new(),
         body_first_line: split.body_first_line,
-    })
+    };
+    Ok((doc, start..start + split.body.len()))
 }
 
 /// The front matter block of one file, for messages at its lines.
@@ -617,6 +643,28 @@ mod tests {
         assert_eq!(doc.meta.weight, 5);
         assert_eq!(doc.meta.reviewed.as_deref(), Some("2026-11-01"));
         assert_eq!(doc.body_first_line, 6);
+    }
+
+    #[test]
+    fn an_owned_file_gives_the_same_document_as_a_borrowed_one() {
+        for text in [
+            "+++\ntitle = \"A\"\n+++\nText\n",
+            "\u{feff}+++\r\ntitle = \"A\"\r\n+++\r\n\r\nÉté, *été*.\r\n",
+            "+++\ntitle = \"A\"\n+++",
+            "+++\ntitle = \"A\"\nweight = 2\n+++\n\n## Heading\n\nLast line",
+        ] {
+            let borrowed = parse_document(&file("a.md", text)).unwrap();
+            let owned = parse_document_owned(file("a.md", text)).unwrap();
+            assert_eq!(owned.body, borrowed.body, "body of {text:?}");
+            assert_eq!(owned.body_first_line, borrowed.body_first_line);
+            assert_eq!(owned.meta.title, borrowed.meta.title);
+        }
+        assert_eq!(
+            parse_document_owned(file("a.md", "+++\ntitle = \"A\"\n+++\nText\n")).unwrap().body,
+            "Text\n"
+        );
+        let errors = parse_document_owned(file("a.md", "+++\ntitle = 1\n+++\n")).unwrap_err();
+        assert_eq!(errors.len(), 1);
     }
 
     #[test]

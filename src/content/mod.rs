@@ -17,13 +17,14 @@ pub(crate) mod translations;
 pub(crate) mod validate;
 pub(crate) mod worksheets;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::content::checklist::parse_checklist;
-use crate::content::frontmatter::{PageKind, ParsedDoc, parse_document};
+use crate::content::frontmatter::{PageKind, ParsedDoc, parse_document, parse_document_owned};
 use crate::content::images::{ImageFiles, ImageSource, check_images};
 use crate::content::markdown::{RenderedDoc, RouteTable, render_with_shortcodes};
 use crate::content::memo::{
@@ -69,17 +70,25 @@ pub struct Reuse<'a> {
 /// Stage 2: parses every file, pairs translations with their originals, and
 /// builds and validates each language's site. Problems are collected in
 /// [`Content::diagnostics`], never thrown, so one run reports them all.
+///
+/// `files` are the Markdown files of `sources`: borrowed where they are
+/// kept (`serve` reads only what changed next time), owned in a build,
+/// where each text becomes its document's body instead of being copied.
 pub fn build(
     config: &Config,
     sources: &Sources,
+    files: Cow<[SourceFile]>,
     template_names: &BTreeSet<String>,
     reuse: Reuse,
 ) -> Content {
     let mut diagnostics = sources.diagnostics.clone();
-    let (docs, unparsed, drafts) =
-        parse_all(&sources.content, config.include_drafts, &mut diagnostics);
-    let all_paths: Vec<&str> = sources.content.iter().map(|f| f.content_path.as_str()).collect();
-    let (docs, split_diagnostics) = split_translations(docs, &all_paths, config);
+    let all_paths: Vec<String> = files.iter().map(|f| f.content_path.clone()).collect();
+    // Nothing reads the Markdown after this stage in a build: each body is
+    // dropped once its last language has rendered it.
+    let drop_bodies = matches!(files, Cow::Owned(_)) && !reuse.keep;
+    let (docs, unparsed, drafts) = parse_all(files, config.include_drafts, &mut diagnostics);
+    let all_paths: Vec<&str> = all_paths.iter().map(String::as_str).collect();
+    let (mut docs, split_diagnostics) = split_translations(docs, &all_paths, config);
     diagnostics.extend(split_diagnostics);
     let image_files = ImageFiles {
         statics: &sources.statics,
@@ -88,22 +97,28 @@ pub fn build(
     };
     let mut used_images = BTreeSet::new();
     let mut documents = DocumentMemo::new();
-    let sites = config
-        .languages
-        .iter()
-        .map(|language| {
-            let tree = LanguageTree {
-                config,
-                code: &language.code,
-                docs: &docs,
-                unparsed: &unparsed,
-                images: &image_files,
-            };
-            let memo = Memo { last: reuse.last, keep: reuse.keep.then_some(&mut documents) };
-            let mut found = Found { diagnostics: &mut diagnostics, images: &mut used_images };
-            build_language(&tree, template_names, &sources.statics, memo, &mut found)
-        })
-        .collect();
+    let mut sites = Vec::with_capacity(config.languages.len());
+    for (i, language) in config.languages.iter().enumerate() {
+        let last_language = i + 1 == config.languages.len();
+        let bodies = (drop_bodies && last_language).then(|| take_bodies(&mut docs, &language.code));
+        let tree = LanguageTree {
+            config,
+            code: &language.code,
+            docs: &docs,
+            unparsed: &unparsed,
+            images: &image_files,
+        };
+        let memo = Memo { last: reuse.last, keep: reuse.keep.then_some(&mut documents) };
+        let mut found = Found { diagnostics: &mut diagnostics, images: &mut used_images };
+        sites.push(build_language(
+            &tree,
+            bodies,
+            template_names,
+            &sources.statics,
+            memo,
+            &mut found,
+        ));
+    }
     Content { sites, docs, diagnostics, used_images, drafts, documents }
 }
 
@@ -136,8 +151,13 @@ struct Memo<'a> {
 /// each replaced by its translation where there is one, published under
 /// the language's base path (`/es/`). Content paths stay the original's,
 /// so links between pages stay inside the language.
+///
+/// `bodies`, when given, are the Markdown bodies of this language's
+/// documents, taken out of `tree.docs` (in the order of the documents it
+/// uses): each is dropped as soon as its document is rendered.
 fn build_language(
     tree: &LanguageTree,
+    bodies: Option<Vec<String>>,
     template_names: &BTreeSet<String>,
     statics: &BTreeMap<String, Vec<u8>>,
     memo: Memo,
@@ -156,29 +176,41 @@ fn build_language(
         .collect();
     let docs: Vec<ParsedDoc> = sources.iter().map(|doc| doc.without_body()).collect();
     let routes = language_routes(tree, &docs, statics, found.diagnostics);
-    let docs: Vec<(&ParsedDoc, ParsedDoc)> = sources.iter().copied().zip(docs).collect();
-    let rendered: Vec<RenderedDocument> = match memo.keep {
-        None => docs
+    let (rendered, images): (Vec<RenderedDocument>, Vec<_>) = match (bodies, memo.keep) {
+        (Some(bodies), _) => docs
             .into_par_iter()
-            .map(|(source, doc)| {
-                let (rendered, worksheet) = render_document(source, &routes);
-                (doc, rendered, worksheet)
+            .zip(bodies)
+            .map(|(mut doc, body)| {
+                doc.body = body;
+                let images = check_document_images(&doc, &routes, tree.images);
+                let (rendered, worksheet) = render_document(&doc, &routes);
+                doc.body = String::new();
+                ((doc, rendered, worksheet), images)
             })
-            .collect(),
-        Some(keep) => render_documents_memoised(docs, &routes, tree.code, memo.last, keep),
+            .unzip(),
+        (None, keep) => {
+            let docs: Vec<(&ParsedDoc, ParsedDoc)> = sources.iter().copied().zip(docs).collect();
+            let rendered = match keep {
+                None => docs
+                    .into_par_iter()
+                    .map(|(source, doc)| {
+                        let (rendered, worksheet) = render_document(source, &routes);
+                        (doc, rendered, worksheet)
+                    })
+                    .collect(),
+                Some(keep) => render_documents_memoised(docs, &routes, tree.code, memo.last, keep),
+            };
+            let images = sources
+                .par_iter()
+                .map(|doc| check_document_images(doc, &routes, tree.images))
+                .collect();
+            (rendered, images)
+        }
     };
     for (_, doc, _) in &rendered {
         found.diagnostics.extend(doc.diagnostics.iter().cloned());
     }
-    // Issue #15: images are checked by every command, not only `check`.
-    let images: Vec<_> = sources
-        .par_iter()
-        .filter_map(|doc| {
-            let url = routes.get(&doc.content_path)?;
-            Some(check_images(doc, url, tree.images))
-        })
-        .collect();
-    for page in images {
+    for page in images.into_iter().flatten() {
         found.diagnostics.extend(page.diagnostics);
         found.images.extend(page.used);
     }
@@ -193,6 +225,32 @@ fn build_language(
             None
         }
     }
+}
+
+/// Issue #15: images are checked by every command, not only `check`.
+fn check_document_images(
+    doc: &ParsedDoc,
+    routes: &RouteTable,
+    files: &ImageFiles,
+) -> Option<images::PageImages> {
+    let url = routes.get(&doc.content_path)?;
+    Some(check_images(doc, url, files))
+}
+
+/// The Markdown bodies of the documents `language` uses (its translation
+/// where there is one, else the original), in the originals' order, taken
+/// out of `docs`: what [`build_language`] reads for the last language of a
+/// build.
+fn take_bodies(docs: &mut LanguageDocs, language: &str) -> Vec<String> {
+    let LanguageDocs { originals, translations } = docs;
+    let mut translations = translations.get_mut(language);
+    originals
+        .iter_mut()
+        .map(|doc| {
+            let translated = translations.as_mut().and_then(|t| t.get_mut(&doc.content_path));
+            std::mem::take(&mut translated.unwrap_or(doc).body)
+        })
+        .collect()
 }
 
 /// Every document's address in one language, with the problems of the
@@ -277,21 +335,33 @@ fn render_document(doc: &ParsedDoc, routes: &RouteTable) -> (RenderedDoc, Option
 /// Parses every file in parallel; drafts are dropped unless asked for.
 /// Returns the documents and the content paths of files that failed.
 fn parse_all(
-    content: &[SourceFile],
+    content: Cow<[SourceFile]>,
     include_drafts: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<ParsedDoc>, Vec<String>, Vec<String>) {
-    let results: Vec<_> = content.par_iter().map(parse_document).collect();
+    let results: Vec<_> = match content {
+        Cow::Borrowed(files) => files
+            .par_iter()
+            .map(|file| parse_document(file).map_err(|e| (e, file.content_path.clone())))
+            .collect(),
+        Cow::Owned(files) => files
+            .into_par_iter()
+            .map(|file| {
+                let path = file.content_path.clone();
+                parse_document_owned(file).map_err(|e| (e, path))
+            })
+            .collect(),
+    };
     let mut docs = Vec::with_capacity(results.len());
     let mut unparsed = Vec::new();
     let mut drafts = Vec::new();
-    for (result, file) in results.into_iter().zip(content) {
+    for result in results {
         match result {
             Ok(doc) if doc.meta.draft && !include_drafts => drafts.push(doc.content_path),
             Ok(doc) => docs.push(doc),
-            Err(errors) => {
+            Err((errors, path)) => {
                 diagnostics.extend(errors);
-                unparsed.push(file.content_path.clone());
+                unparsed.push(path);
             }
         }
     }

@@ -193,20 +193,17 @@ pub fn build_model(
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut site = Site::default();
     let mut section_by_dir: BTreeMap<String, SectionId> = BTreeMap::new();
-    let mut page_docs = Vec::new();
+    // Pages go straight into the site, their section found once every
+    // section is known: a second list of them doubled the memory of this
+    // step (20 MB at 10,000 pages, issue #13).
+    site.pages.reserve_exact(docs.len());
     for (doc, rendered, worksheet) in docs {
         let Some(url) = routes.get(&doc.content_path).cloned() else { continue };
-        let entry = Entry {
-            content_path: doc.content_path.clone(),
-            display_path: doc.display_path.clone(),
-            url,
-            lang: String::new(),
-            meta: doc.meta.clone(),
-            rendered,
-        };
-        match doc.role {
+        let ParsedDoc { content_path, display_path, role, meta, kind, .. } = doc;
+        let entry = Entry { content_path, display_path, url, lang: String::new(), meta, rendered };
+        match role {
             Role::Section => {
-                section_by_dir.insert(dir_of(&doc.content_path).to_string(), site.sections.len());
+                section_by_dir.insert(dir_of(&entry.content_path).to_string(), site.sections.len());
                 site.sections.push(Section {
                     entry,
                     parent: None,
@@ -214,9 +211,10 @@ pub fn build_model(
                     subsections: Vec::new(),
                 });
             }
-            Role::Page => page_docs.push((entry, doc.kind, worksheet)),
+            Role::Page => site.pages.push(Page { entry, kind, section: 0, worksheet }),
         }
     }
+    site.pages.shrink_to_fit();
     let Some(&root) = section_by_dir.get("") else {
         return Err(vec![
             Diagnostic::error("content/_index.md", Position::start(), "the site has no home page")
@@ -233,10 +231,10 @@ pub fn build_model(
             site.sections[parent].subsections.push(id);
         }
     }
-    for (entry, kind, worksheet) in page_docs {
-        let section = nearest_section(dir_of(&entry.content_path), &section_by_dir);
-        site.sections[section].pages.push(site.pages.len());
-        site.pages.push(Page { entry, kind, section, worksheet });
+    for (id, page) in site.pages.iter_mut().enumerate() {
+        let section = nearest_section(dir_of(&page.entry.content_path), &section_by_dir);
+        page.section = section;
+        site.sections[section].pages.push(id);
     }
     sort_children(&mut site);
     Ok(site)
