@@ -16,6 +16,7 @@ use carebook::{BuildError, BuildOptions};
 /// with the site (100,000 pages took more than twice as long per page as
 /// 10,000). The library leaves the choice to whoever links it; without the
 /// default `mimalloc` feature the system allocator stays (for heaptrack).
+/// mimalloc's version 2 (Cargo.toml): v3 kept 16 % more memory.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -327,13 +327,16 @@ impl Postings {
     /// whole site at once: every token of every page as its own string was
     /// most of a 10,000-page build's peak memory (issue #13).
     fn add(&mut self, docs: &[SearchDoc]) {
-        let tokens: Vec<Vec<Vec<(String, u32)>>> = docs.par_iter().map(doc_tokens).collect();
+        let tokens: Vec<Vec<PlaceTokens>> = docs.par_iter().map(doc_tokens).collect();
         for places in tokens {
             let doc = self.docs;
-            for (place, tokens) in places.into_iter().enumerate() {
-                for (token, flags) in tokens {
-                    let (list, last_doc) =
-                        self.lists.entry(token).or_insert_with(|| (Vec::new(), 0));
+            for (place, tokens) in places.iter().enumerate() {
+                for (token, flags) in tokens.iter() {
+                    // A token already seen costs no string: most are.
+                    let (list, last_doc) = match self.lists.get_mut(token) {
+                        Some(entry) => entry,
+                        None => self.lists.entry(token.to_string()).or_insert((Vec::new(), 0)),
+                    };
                     list.push(doc - *last_doc);
                     list.push((place as u32) << 2 | flags);
                     *last_doc = doc;
@@ -389,27 +392,52 @@ fn one_place_per_page(list: Vec<u32>, common: usize) -> Vec<u32> {
     thinned
 }
 
-/// Each place's distinct tokens, with the title (2) and heading (1) flags.
-fn doc_tokens(doc: &SearchDoc) -> Vec<Vec<(String, u32)>> {
+/// One place's distinct tokens, in order, each with its title (2) and
+/// heading (1) flags: in one string, each token ended by a NUL (which no
+/// token holds), rather than a string per token (issue #13: the strings
+/// of a 10,000-page build's tokens were most of its allocations).
+#[derive(Default)]
+struct PlaceTokens {
+    text: String,
+    flags: Vec<u32>,
+}
+
+impl PlaceTokens {
+    fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.text.split_terminator('\0').zip(self.flags.iter().copied())
+    }
+}
+
+/// Each place's distinct tokens, with their flags.
+fn doc_tokens(doc: &SearchDoc) -> Vec<PlaceTokens> {
     let title: HashSet<String> = tokenize(&doc.title).into_iter().collect();
+    let mut all = PlaceTokens::default();
     doc.places
         .iter()
         .enumerate()
         .map(|(i, place)| {
             let heading: HashSet<String> = tokenize(&place.heading).into_iter().collect();
-            let mut seen: HashSet<String> = HashSet::new();
-            let mut distinct = Vec::new();
+            // Every token of the place, then the first of each kept.
+            all.text.clear();
             let mut add = |token: &str| {
-                if !seen.contains(token) {
-                    seen.insert(token.to_string());
-                    let in_title = i == 0 && title.contains(token);
-                    let flags = u32::from(in_title) << 1 | u32::from(heading.contains(token));
-                    distinct.push((token.to_string(), flags));
-                }
+                all.text.push_str(token);
+                all.text.push('\0');
             };
             // The heading, then the text: as if joined by a space.
             for_each_token(&place.heading, &mut add);
             for_each_token(&place.text, &mut add);
+            let mut seen: HashSet<&str> = HashSet::new();
+            let mut distinct = PlaceTokens::default();
+            for token in all.text.split_terminator('\0') {
+                if seen.insert(token) {
+                    let in_title = i == 0 && title.contains(token);
+                    distinct.text.push_str(token);
+                    distinct.text.push('\0');
+                    distinct
+                        .flags
+                        .push(u32::from(in_title) << 1 | u32::from(heading.contains(token)));
+                }
+            }
             distinct
         })
         .collect()
