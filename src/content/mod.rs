@@ -176,37 +176,7 @@ fn build_language(
         .collect();
     let docs: Vec<ParsedDoc> = sources.iter().map(|doc| doc.without_body()).collect();
     let routes = language_routes(tree, &docs, statics, found.diagnostics);
-    let (rendered, images): (Vec<RenderedDocument>, Vec<_>) = match (bodies, memo.keep) {
-        (Some(bodies), _) => docs
-            .into_par_iter()
-            .zip(bodies)
-            .map(|(mut doc, body)| {
-                doc.body = body;
-                let images = check_document_images(&doc, &routes, tree.images);
-                let (rendered, worksheet) = render_document(&doc, &routes);
-                doc.body = String::new();
-                ((doc, rendered, worksheet), images)
-            })
-            .unzip(),
-        (None, keep) => {
-            let docs: Vec<(&ParsedDoc, ParsedDoc)> = sources.iter().copied().zip(docs).collect();
-            let rendered = match keep {
-                None => docs
-                    .into_par_iter()
-                    .map(|(source, doc)| {
-                        let (rendered, worksheet) = render_document(source, &routes);
-                        (doc, rendered, worksheet)
-                    })
-                    .collect(),
-                Some(keep) => render_documents_memoised(docs, &routes, tree.code, memo.last, keep),
-            };
-            let images = sources
-                .par_iter()
-                .map(|doc| check_document_images(doc, &routes, tree.images))
-                .collect();
-            (rendered, images)
-        }
-    };
+    let (rendered, images) = render_language(tree, &sources, docs, bodies, &routes, memo);
     for (_, doc, _) in &rendered {
         found.diagnostics.extend(doc.diagnostics.iter().cloned());
     }
@@ -218,12 +188,68 @@ fn build_language(
         Ok(mut site) => {
             site.set_languages(tree.code, &config.language, translated);
             found.diagnostics.extend(validate_site(&site, template_names, statics));
+            forget_link_targets(&mut site);
             Some(site)
         }
         Err(errors) => {
             found.diagnostics.extend(errors);
             None
         }
+    }
+}
+
+/// Stage 4 for the documents of one language, and the images they show:
+/// each document in `docs` (a copy of `sources` without its body) with
+/// its rendered body and worksheet.
+fn render_language(
+    tree: &LanguageTree,
+    sources: &[&ParsedDoc],
+    docs: Vec<ParsedDoc>,
+    bodies: Option<Vec<String>>,
+    routes: &RouteTable,
+    memo: Memo,
+) -> (Vec<RenderedDocument>, Vec<Option<images::PageImages>>) {
+    if let Some(bodies) = bodies {
+        return docs
+            .into_par_iter()
+            .zip(bodies)
+            .map(|(mut doc, body)| {
+                doc.body = body;
+                let images = check_document_images(&doc, routes, tree.images);
+                let (rendered, worksheet) = render_document(&doc, routes);
+                doc.body = String::new();
+                ((doc, rendered, worksheet), images)
+            })
+            .unzip();
+    }
+    let docs: Vec<(&ParsedDoc, ParsedDoc)> = sources.iter().copied().zip(docs).collect();
+    let rendered = match memo.keep {
+        None => docs
+            .into_par_iter()
+            .map(|(source, doc)| {
+                let (rendered, worksheet) = render_document(source, routes);
+                (doc, rendered, worksheet)
+            })
+            .collect(),
+        Some(keep) => render_documents_memoised(docs, routes, tree.code, memo.last, keep),
+    };
+    let images =
+        sources.par_iter().map(|doc| check_document_images(doc, routes, tree.images)).collect();
+    (rendered, images)
+}
+
+/// Drops what only the checks of links read (every page's links and the
+/// ids they may point at) and the problems already collected: the later
+/// stages never read them, and at 10,000 pages they were a sixth of what
+/// the site model holds while it is rendered (issue #13).
+fn forget_link_targets(site: &mut Site) {
+    let sections = site.sections.iter_mut().map(|s| &mut s.entry);
+    for entry in sections.chain(site.pages.iter_mut().map(|p| &mut p.entry)) {
+        let rendered = &mut entry.rendered;
+        rendered.anchors = Default::default();
+        rendered.links = Vec::new();
+        rendered.address_links = Vec::new();
+        rendered.diagnostics = Vec::new();
     }
 }
 

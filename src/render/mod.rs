@@ -245,7 +245,7 @@ pub fn render(
         let prefix = home.strip_prefix(config.base_path.as_str()).unwrap_or_default();
         match purpose {
             Purpose::Publish => {
-                files.extend(build_site_search_index(site, prefix));
+                build_site_search_index(site, prefix, &mut |path, bytes| sink.put(path, bytes))?;
             }
             Purpose::Preview | Purpose::Check => index_prefixes.push(prefix.to_string()),
         }

@@ -67,6 +67,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::content::model::{Entry, Site, Worksheet};
+use crate::error::BuildError;
 
 /// The index's file name, in the folder of its language's home page.
 pub const INDEX_FILE: &str = "search-index.json";
@@ -242,14 +243,33 @@ pub fn search_document(entry: &Entry, worksheet: Option<&Worksheet>) -> Option<S
 /// e.g. `"en"`): `search-index.json` and its parts, as (path relative to
 /// the output root, bytes); `prefix` is the language's folder (`""`, `"es/"`).
 pub fn build_search_index(docs: &[SearchDoc], lang: &str, prefix: &str) -> Vec<(String, Vec<u8>)> {
-    index_from_batches(docs.chunks(TOKEN_BATCH).map(Cow::Borrowed), lang, prefix)
+    let mut files = Vec::new();
+    let mut keep = |path, bytes| {
+        files.push((path, bytes));
+        Ok(())
+    };
+    let batches = docs.chunks(TOKEN_BATCH).map(Cow::Borrowed);
+    // Keeping a file cannot fail.
+    let _ = index_from_batches(batches, lang, prefix, &mut keep);
+    // The list first: it is made last.
+    files.rotate_right(1);
+    files
 }
+
+/// Where the index's files go, one at a time.
+pub type PutFile<'a> = dyn FnMut(String, Vec<u8>) -> Result<(), BuildError> + 'a;
 
 /// [`build_search_index`] of [`search_documents`]`(site)`, made a batch of
 /// pages at a time: the text of every page of a large site at once was
 /// most of a published build's peak memory (issue #13). Only each page's
 /// record (title, headings, snippets) and the postings stay.
-pub fn build_site_search_index(site: &Site, prefix: &str) -> Vec<(String, Vec<u8>)> {
+/// Each file is handed to `put` as soon as it is made, so the index's
+/// files are never all in memory with the postings.
+pub fn build_site_search_index(
+    site: &Site,
+    prefix: &str,
+    put: &mut PutFile,
+) -> Result<(), BuildError> {
     let entries: Vec<(&Entry, Option<&Worksheet>)> = site
         .sections
         .iter()
@@ -261,7 +281,7 @@ pub fn build_site_search_index(site: &Site, prefix: &str) -> Vec<(String, Vec<u8
             batch.par_iter().filter_map(|(entry, sheet)| search_document(entry, *sheet)).collect();
         Cow::Owned(docs)
     });
-    index_from_batches(batches, &site.language, prefix)
+    index_from_batches(batches, &site.language, prefix, put)
 }
 
 /// The index files of the documents in `batches`, in order.
@@ -269,7 +289,8 @@ fn index_from_batches<'a>(
     batches: impl Iterator<Item = Cow<'a, [SearchDoc]>>,
     lang: &str,
     prefix: &str,
-) -> Vec<(String, Vec<u8>)> {
+    put: &mut PutFile,
+) -> Result<(), BuildError> {
     let mut postings = Postings::default();
     let mut records: Vec<PageRecord> = Vec::new();
     for batch in batches {
@@ -277,14 +298,13 @@ fn index_from_batches<'a>(
         records.extend(batch.iter().map(page_record));
     }
     let postings = postings.finish();
-    let mut files = Vec::new();
-    let mut part = |kind: char, number: usize, bytes: Vec<u8>| -> String {
+    let mut part = |kind: char, number: usize, bytes: Vec<u8>| -> Result<String, BuildError> {
         let name = crate::render::assets::fingerprinted_name(
             &format!("{PARTS_DIR}/{kind}{number}.json"),
             &bytes,
         );
-        files.push((format!("{prefix}{name}"), bytes));
-        name
+        put(format!("{prefix}{name}"), bytes)?;
+        Ok(name)
     };
     let mut term_parts = Vec::new();
     for (number, chunk) in cut(&postings, TERM_PART_BYTES, term_weight).iter().enumerate() {
@@ -293,12 +313,13 @@ fn index_from_batches<'a>(
             terms: chunk.iter().map(|(term, _)| term.as_str()).collect(),
             postings: chunk.iter().map(|(_, list)| list.as_slice()).collect(),
         };
-        term_parts.push((first, last, part('t', number, to_json(&body))));
+        term_parts.push((first, last, part('t', number, to_json(&body))?));
     }
+    drop(postings);
     let mut page_parts = Vec::new();
     let mut first_doc = 0;
     for (number, chunk) in cut(&records, PAGE_PART_BYTES, PageRecord::weight).iter().enumerate() {
-        page_parts.push((first_doc, part('p', number, to_json(&PagePart { docs: chunk }))));
+        page_parts.push((first_doc, part('p', number, to_json(&PagePart { docs: chunk }))?));
         first_doc += chunk.len();
     }
     let manifest = Manifest {
@@ -308,8 +329,7 @@ fn index_from_batches<'a>(
         terms: term_parts,
         pages: page_parts,
     };
-    files.insert(0, (search_index_path(prefix), to_json(&manifest)));
-    files
+    put(search_index_path(prefix), to_json(&manifest))
 }
 
 /// Every token with its postings (module docs: doc delta, code), built a
@@ -1107,8 +1127,16 @@ mod tests {
             subsections: Vec::new(),
         };
         let site = Site { sections: vec![home], pages, root: 0, language: "en".into() };
-        let at_once = build_search_index(&search_documents(&site), "en", "");
-        assert_eq!(build_site_search_index(&site, ""), at_once);
+        let mut at_once = build_search_index(&search_documents(&site), "en", "");
+        let mut batched = Vec::new();
+        build_site_search_index(&site, "", &mut |path, bytes| {
+            batched.push((path, bytes));
+            Ok(())
+        })
+        .unwrap();
+        at_once.sort();
+        batched.sort();
+        assert_eq!(batched, at_once);
         assert!(at_once.len() > 3, "several parts: {}", at_once.len());
     }
 
