@@ -250,7 +250,7 @@ pub fn build_search_index(docs: &[SearchDoc], lang: &str, prefix: &str) -> Vec<(
     };
     let batches = docs.chunks(TOKEN_BATCH).map(Cow::Borrowed);
     // Keeping a file cannot fail.
-    let _ = index_from_batches(batches, lang, prefix, &mut keep);
+    let _ = index_from_batches(batches, docs.len(), lang, prefix, &mut keep);
     // The list first: it is made last.
     files.rotate_right(1);
     files
@@ -281,17 +281,20 @@ pub fn build_site_search_index(
             batch.par_iter().filter_map(|(entry, sheet)| search_document(entry, *sheet)).collect();
         Cow::Owned(docs)
     });
-    index_from_batches(batches, &site.language, prefix, put)
+    // As many documents as `search_document` makes: drafts have none.
+    let total = entries.iter().filter(|(entry, _)| !entry.meta.draft).count();
+    index_from_batches(batches, total, &site.language, prefix, put)
 }
 
 /// The index files of the documents in `batches`, in order.
 fn index_from_batches<'a>(
     batches: impl Iterator<Item = Cow<'a, [SearchDoc]>>,
+    total_docs: usize,
     lang: &str,
     prefix: &str,
     put: &mut PutFile,
 ) -> Result<(), BuildError> {
-    let mut postings = Postings::default();
+    let mut postings = Postings::new(total_docs);
     let mut records: Vec<PageRecord> = Vec::new();
     for batch in batches {
         postings.add(&batch);
@@ -334,13 +337,61 @@ fn index_from_batches<'a>(
 
 /// Every token with its postings (module docs: doc delta, code), built a
 /// batch of documents at a time.
-#[derive(Default)]
 struct Postings {
-    lists: HashMap<String, (Vec<u32>, u32)>,
+    lists: HashMap<String, TokenList>,
     docs: u32,
+    /// A token on more pages than this keeps one place per page
+    /// ([`one_place_per_page`]).
+    common: usize,
+}
+
+/// One token's postings so far.
+#[derive(Default)]
+struct TokenList {
+    /// (doc delta, code) pairs.
+    list: Vec<u32>,
+    last_doc: u32,
+    pages: usize,
+    /// Past `common` pages: one place per page from then on.
+    thinned: bool,
+}
+
+impl TokenList {
+    fn push(&mut self, doc: u32, code: u32, common: usize) {
+        let same_page = !self.list.is_empty() && doc == self.last_doc;
+        if !same_page {
+            self.pages += 1;
+        }
+        match self.list.last_mut() {
+            // The page's best place only (as `one_place_per_page` keeps).
+            Some(kept) if self.thinned && same_page => {
+                if code & 3 > *kept & 3 {
+                    *kept = code;
+                }
+            }
+            _ => {
+                self.list.push(doc - self.last_doc);
+                self.list.push(code);
+            }
+        }
+        self.last_doc = doc;
+        // Thinned as soon as the token is common, not at the end: the
+        // places of "the" on every page were most of the index's memory
+        // while it was made (issue #13). The result is the same.
+        if !self.thinned && self.pages > common {
+            self.list = one_place_per_page(std::mem::take(&mut self.list), common);
+            self.thinned = true;
+        }
+    }
 }
 
 impl Postings {
+    /// Postings for an index of `total_docs` documents.
+    fn new(total_docs: usize) -> Self {
+        let common = COMMON_MIN_DOCS.max(total_docs / COMMON_SHARE);
+        Postings { lists: HashMap::new(), docs: 0, common }
+    }
+
     /// Adds `docs`, numbered after those added before. Cutting text into
     /// tokens is the slow part: done for the batch in parallel, then merged
     /// in page order (so page numbers stay ascending). Batches, not the
@@ -353,13 +404,11 @@ impl Postings {
             for (place, tokens) in places.iter().enumerate() {
                 for (token, flags) in tokens.iter() {
                     // A token already seen costs no string: most are.
-                    let (list, last_doc) = match self.lists.get_mut(token) {
-                        Some(entry) => entry,
-                        None => self.lists.entry(token.to_string()).or_insert((Vec::new(), 0)),
+                    let list = match self.lists.get_mut(token) {
+                        Some(list) => list,
+                        None => self.lists.entry(token.to_string()).or_default(),
                     };
-                    list.push(doc - *last_doc);
-                    list.push((place as u32) << 2 | flags);
-                    *last_doc = doc;
+                    list.push(doc, (place as u32) << 2 | flags, self.common);
                 }
             }
             self.docs += 1;
@@ -368,12 +417,13 @@ impl Postings {
 
     /// The tokens in UTF-16 order with their postings, common ones thinned.
     fn finish(self) -> Vec<(String, Vec<u32>)> {
-        let common = COMMON_MIN_DOCS.max(self.docs as usize / COMMON_SHARE);
-        let mut sorted: Vec<(String, Vec<u32>)> = self
-            .lists
-            .into_iter()
-            .map(|(token, (list, _))| (token, one_place_per_page(list, common)))
-            .collect();
+        debug_assert_eq!(
+            self.common,
+            COMMON_MIN_DOCS.max(self.docs as usize / COMMON_SHARE),
+            "an index of another number of documents than it was made for"
+        );
+        let mut sorted: Vec<(String, Vec<u32>)> =
+            self.lists.into_iter().map(|(token, list)| (token, list.list)).collect();
         sorted.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
         sorted
     }
@@ -1107,6 +1157,63 @@ mod tests {
     }
 
     #[test]
+    fn a_common_token_thinned_while_it_is_indexed_gives_the_list_thinned_at_the_end() {
+        // 600 pages: "often" is on every page, in the text and (on every
+        // third page) a heading, so it becomes common at page 257; "rare"
+        // is on 100 pages, in two places each, and is never thinned.
+        let place = |heading: &str, text: &str| Place {
+            anchor: heading.to_lowercase(),
+            heading: heading.into(),
+            text: text.into(),
+            snippet: String::new(),
+        };
+        let docs: Vec<SearchDoc> = (0..600)
+            .map(|i| SearchDoc {
+                url: format!("/p{i}/"),
+                title: format!("Page {i}"),
+                places: vec![
+                    place("", if i % 6 == 0 { "often rare" } else { "often" }),
+                    place(
+                        if i % 3 == 0 { "Often" } else { "Later" },
+                        if i % 6 == 0 { "often rare" } else { "often" },
+                    ),
+                ],
+            })
+            .collect();
+        let mut postings = Postings::new(docs.len());
+        for batch in docs.chunks(TOKEN_BATCH) {
+            postings.add(batch);
+        }
+        let lists: HashMap<String, Vec<u32>> = postings.finish().into_iter().collect();
+        // The same postings unthinned: every place, then thinned once.
+        let every_place = |token: &str| {
+            let mut list = Vec::new();
+            let mut last = 0;
+            for (doc, d) in docs.iter().enumerate() {
+                for (i, p) in d.places.iter().enumerate() {
+                    let heading = tokenize(&p.heading).contains(&token.to_string());
+                    if heading || tokenize(&p.text).contains(&token.to_string()) {
+                        list.extend([doc as u32 - last, (i as u32) << 2 | u32::from(heading)]);
+                        last = doc as u32;
+                    }
+                }
+            }
+            list
+        };
+        let often = one_place_per_page(every_place("often"), COMMON_MIN_DOCS);
+        assert_eq!(often.len(), 2 * 600, "one place per page");
+        assert_eq!(lists["often"], often);
+        assert_eq!(
+            lists["often"][0..4],
+            [0, 1 << 2 | 1, 1, 0],
+            "page 0: its heading; page 1: its text"
+        );
+        let rare = every_place("rare");
+        assert_eq!(rare.len(), 2 * 2 * 100, "two places per page, kept");
+        assert_eq!(lists["rare"], rare);
+    }
+
+    #[test]
     fn a_site_indexed_in_batches_gives_the_index_of_all_its_pages_at_once() {
         use crate::content::frontmatter::PageKind;
         use crate::content::model::{Page, Section};
@@ -1146,7 +1253,7 @@ mod tests {
         // JavaScript (U+20000 is a surrogate pair, 0xD840 0xDC00).
         let html = "<p>\u{fa0e}\u{fa0f} \u{20000}\u{20001}</p>";
         let docs = [search_document(&entry("/a/", "A", html), None).unwrap()];
-        let mut postings = Postings::default();
+        let mut postings = Postings::new(docs.len());
         postings.add(&docs);
         let postings = postings.finish();
         let terms: Vec<&str> = postings.iter().map(|(t, _)| t.as_str()).collect();
