@@ -130,9 +130,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     // The later stages read only the templates, words and static files:
     // each page's text becomes its parsed body (at 10,000 pages the text
     // is 31 MB).
-    let files = Cow::Owned(std::mem::take(&mut sources.content));
+    let texts = Cow::Owned(std::mem::take(&mut sources.content));
     let content =
-        content::build(&config, &sources, files, &template_names(&templates), Reuse::default());
+        content::build(&config, &sources, texts, &template_names(&templates), Reuse::default());
     let (published, rendered) = publish_content(&config, &sources, &templates, content, &tree)?;
     let written = tree.swap_in()?;
     let bytes_of = |keep: &dyn Fn(&str) -> bool| -> Vec<usize> {
@@ -174,8 +174,8 @@ fn publish(
     tera: &Tera,
     store: &dyn FileSink,
 ) -> Result<(Vec<OutputEntry>, Rendered), BuildError> {
-    let files = Cow::Borrowed(sources.content.as_slice());
-    let content = content::build(config, sources, files, &template_names(tera), Reuse::default());
+    let texts = Cow::Borrowed(sources.content.as_slice());
+    let content = content::build(config, sources, texts, &template_names(tera), Reuse::default());
     publish_content(config, sources, tera, content, store)
 }
 

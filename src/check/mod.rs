@@ -106,9 +106,9 @@ fn build_stages(
     sources: &Sources,
 ) -> Result<(Vec<Diagnostic>, LanguageDocs), BuildError> {
     let tera = load_templates(sources.templates.values())?;
-    let files = Cow::Borrowed(sources.content.as_slice());
+    let texts = Cow::Borrowed(sources.content.as_slice());
     let mut content =
-        content::build(config, sources, files, &template_names(&tera), Reuse::default());
+        content::build(config, sources, texts, &template_names(&tera), Reuse::default());
     let docs = std::mem::take(&mut content.docs);
     let rendered =
         render::prepare(config, sources, &tera, content, Purpose::Check).and_then(|prepared| {

@@ -71,22 +71,22 @@ pub struct Reuse<'a> {
 /// builds and validates each language's site. Problems are collected in
 /// [`Content::diagnostics`], never thrown, so one run reports them all.
 ///
-/// `files` are the Markdown files of `sources`: borrowed where they are
+/// `texts` are the Markdown files of `sources`: borrowed where they are
 /// kept (`serve` reads only what changed next time), owned in a build,
 /// where each text becomes its document's body instead of being copied.
 pub fn build(
     config: &Config,
     sources: &Sources,
-    files: Cow<[SourceFile]>,
+    texts: Cow<[SourceFile]>,
     template_names: &BTreeSet<String>,
     reuse: Reuse,
 ) -> Content {
     let mut diagnostics = sources.diagnostics.clone();
-    let all_paths: Vec<String> = files.iter().map(|f| f.content_path.clone()).collect();
+    let all_paths: Vec<String> = texts.iter().map(|f| f.content_path.clone()).collect();
     // Nothing reads the Markdown after this stage in a build: each body is
     // dropped once its last language has rendered it.
-    let drop_bodies = matches!(files, Cow::Owned(_)) && !reuse.keep;
-    let (docs, unparsed, drafts) = parse_all(files, config.include_drafts, &mut diagnostics);
+    let drop_bodies = matches!(texts, Cow::Owned(_)) && !reuse.keep;
+    let (docs, unparsed, drafts) = parse_all(texts, config.include_drafts, &mut diagnostics);
     let all_paths: Vec<&str> = all_paths.iter().map(String::as_str).collect();
     let (mut docs, split_diagnostics) = split_translations(docs, &all_paths, config);
     diagnostics.extend(split_diagnostics);

@@ -365,7 +365,7 @@ impl TokenList {
         match self.list.last_mut() {
             // The page's best place only (as `one_place_per_page` keeps).
             Some(kept) if self.thinned && same_page => {
-                if code & 3 > *kept & 3 {
+                if place_rank(code) > place_rank(*kept) {
                     *kept = code;
                 }
             }
@@ -438,6 +438,12 @@ const TOKEN_BATCH: usize = 256;
 const COMMON_SHARE: usize = 8;
 const COMMON_MIN_DOCS: usize = 256;
 
+/// How good a place of a posting's code is for a page's one place: the
+/// title (2) beats a heading (1) beats text (0).
+fn place_rank(code: u32) -> u32 {
+    code & 3
+}
+
 /// `list` (doc delta, code pairs) with one pair per page, the best place of
 /// each (the title, then a heading, then the first), if the token is on
 /// more than `common` pages; as it is otherwise.
@@ -446,13 +452,12 @@ fn one_place_per_page(list: Vec<u32>, common: usize) -> Vec<u32> {
     if pages <= common {
         return list;
     }
-    let rank = |code: u32| code & 3; // title (2) beats heading (1) beats text (0)
     let mut thinned: Vec<u32> = Vec::with_capacity(pages * 2);
     for pair in list.chunks(2) {
         match thinned.last_mut() {
             // The same page as the pair kept last: keep the better place.
             Some(kept) if pair[0] == 0 => {
-                if rank(pair[1]) > rank(*kept) {
+                if place_rank(pair[1]) > place_rank(*kept) {
                     *kept = pair[1];
                 }
             }
